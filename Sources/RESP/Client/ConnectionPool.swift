@@ -1,0 +1,142 @@
+import Logging
+import NIOCore
+import Synchronization
+
+/// The connections of one ``RedisClient``: at most one per event loop, at most
+/// `maximumConnections` in all, each opened on first use and forgotten as soon as it closes.
+///
+/// Callers on the same event loop share that loop's connection and pipeline on it. When the cap is
+/// reached, callers on loops without a connection share the others' in turn. Concurrent callers
+/// wait for one connection attempt per loop instead of each opening their own, so a burst of
+/// commands while Redis is down costs one refused connect per loop, and every one of them fails
+/// with that attempt's error.
+final class ConnectionPool: Sendable {
+    private enum Slot {
+        case connecting(EventLoopFuture<RedisConnection>)
+        case ready(RedisConnection)
+    }
+
+    private enum Lease {
+        case use(Slot)
+        case open(EventLoopPromise<RedisConnection>, id: Int)
+        case closed
+    }
+
+    private struct State {
+        /// Keyed by the `ObjectIdentifier` of the connection's event loop.
+        var slots: [ObjectIdentifier: Slot] = [:]
+        var isClosed = false
+        var openedConnections = 0
+        var rotation = 0
+    }
+
+    private let configuration: RedisConfiguration
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    init(configuration: RedisConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    nonisolated(nonsending) func connection(on eventLoop: any EventLoop) async throws -> RedisConnection {
+        switch self.lease(on: eventLoop) {
+        case .closed:
+            throw RedisClientError.closed
+        case .use(.ready(let connection)):
+            return connection
+        case .use(.connecting(let attempt)):
+            return try await attempt.get()
+        case .open(let promise, let id):
+            // The attempt runs in its own task: callers that joined it must not fail because the
+            // caller that started it was cancelled.
+            promise.completeWithTask { try await self.open(on: eventLoop, id: id) }
+            return try await promise.futureResult.get()
+        }
+    }
+
+    private func lease(on eventLoop: any EventLoop) -> Lease {
+        let key = ObjectIdentifier(eventLoop)
+        let maximum = max(1, self.configuration.maximumConnections)
+        return self.state.withLock { state in
+            if state.isClosed { return .closed }
+            if let slot = state.slots[key] {
+                guard case .ready(let connection) = slot, !connection.isActive else { return .use(slot) }
+                state.slots[key] = nil
+            }
+            if state.slots.count < maximum {
+                let promise = eventLoop.makePromise(of: RedisConnection.self)
+                state.slots[key] = .connecting(promise.futureResult)
+                state.openedConnections += 1
+                return .open(promise, id: state.openedConnections)
+            }
+            let others = Array(state.slots.values)
+            let ready = others.filter { if case .ready(let connection) = $0 { connection.isActive } else { false } }
+            let candidates = ready.isEmpty ? others : ready
+            state.rotation &+= 1
+            return .use(candidates[state.rotation % candidates.count])
+        }
+    }
+
+    private func open(on eventLoop: any EventLoop, id: Int) async throws -> RedisConnection {
+        let key = ObjectIdentifier(eventLoop)
+        let logger = {
+            var logger = self.logger
+            logger[metadataKey: "redis.connection"] = "\(id)"
+            return logger
+        }()
+        let connection: RedisConnection
+        do {
+            connection = try await RedisConnection.connect(
+                configuration: self.configuration,
+                eventLoop: eventLoop,
+                logger: logger
+            )
+        } catch {
+            self.state.withLock { $0.slots[key] = nil }
+            logger.debug("Redis connection failed", metadata: ["error": "\(error)"])
+            throw error
+        }
+        let accepted = self.state.withLock { state in
+            if !state.isClosed { state.slots[key] = .ready(connection) }
+            return !state.isClosed
+        }
+        guard accepted else {
+            await connection.close()
+            throw RedisClientError.closed
+        }
+        connection.channel.closeFuture.whenComplete { _ in
+            logger.debug("Redis connection closed")
+            self.state.withLock { state in
+                if case .ready(let current) = state.slots[key], current === connection { state.slots[key] = nil }
+            }
+        }
+        return connection
+    }
+
+    /// Closes every connection and waits for attempts under way; commands waiting fail with
+    /// ``RedisClientError/closed`` and later ones are refused.
+    func close() async {
+        for slot in self.shutDown() {
+            switch slot {
+            case .ready(let connection): await connection.close()
+            case .connecting(let attempt): _ = try? await attempt.get()
+            }
+        }
+    }
+
+    /// Closes what can be closed without waiting; attempts under way close their connection when they finish.
+    func closeWithoutWaiting() {
+        for case .ready(let connection) in self.shutDown() {
+            connection.channel.close(promise: nil)
+        }
+    }
+
+    private func shutDown() -> [Slot] {
+        self.state.withLock { state in
+            state.isClosed = true
+            defer { state.slots = [:] }
+            return Array(state.slots.values)
+        }
+    }
+}

@@ -1,0 +1,140 @@
+extension RedisConfiguration {
+    /// Reads `redis://[[user]:password@]host[:port][/database][?timeout=…&connect_timeout=…]`.
+    ///
+    /// User and password are percent-decoded (write `@` as `%40`, `:` in a user name as `%3A`).
+    /// Timeouts are seconds, or carry a unit: `timeout=2`, `timeout=1.5s`, `timeout=250ms`; `timeout`
+    /// sets ``commandTimeout`` and `connect_timeout` sets ``connectTimeout``. `rediss://` is refused
+    /// rather than silently connecting without TLS.
+    ///
+    /// ```swift
+    /// let configuration = try RedisConfiguration(url: "redis://:s3cret@127.0.0.1:6380/1?timeout=500ms")
+    /// ```
+    ///
+    /// - Throws: ``RedisClientError/invalidURL(_:)`` saying which part is wrong. The message never
+    ///   quotes the URL, so it cannot leak the password into a log.
+    public init(url: String) throws {
+        guard let separator = url.firstRange(of: "://") else {
+            throw RedisClientError.invalidURL("expected redis://host[:port][/database]")
+        }
+        switch url[..<separator.lowerBound].lowercased() {
+        case "redis": break
+        case "rediss": throw RedisClientError.invalidURL("rediss:// (TLS) is not supported yet")
+        default: throw RedisClientError.invalidURL("the scheme must be redis://")
+        }
+        self.init()
+        var rest = url[separator.upperBound...]
+        // Credentials end at the last "@": nothing after them may contain one, so a password
+        // holding "/", "?" or "@" still parses even when its writer forgot to escape it.
+        if let at = rest.lastIndex(of: "@") {
+            try self.readCredentials(rest[..<at])
+            rest = rest[rest.index(after: at)...]
+        }
+        if let mark = rest.firstIndex(of: "?") {
+            try self.readOptions(rest[rest.index(after: mark)...])
+            rest = rest[..<mark]
+        }
+        if let slash = rest.firstIndex(of: "/") {
+            try self.readDatabase(rest[rest.index(after: slash)...])
+            rest = rest[..<slash]
+        }
+        try self.readHostAndPort(rest)
+    }
+
+    private mutating func readCredentials(_ userInfo: Substring) throws {
+        guard let colon = userInfo.firstIndex(of: ":") else {
+            throw RedisClientError.invalidURL("credentials must be written user:password@ or :password@")
+        }
+        let user = try Self.percentDecoded(userInfo[..<colon])
+        let password = try Self.percentDecoded(userInfo[userInfo.index(after: colon)...])
+        guard user.isEmpty || !password.isEmpty else {
+            throw RedisClientError.invalidURL("a user name needs a password")
+        }
+        self.username = user.isEmpty ? nil : user
+        self.password = password.isEmpty ? nil : password
+    }
+
+    private mutating func readHostAndPort(_ authority: Substring) throws {
+        var host = authority
+        var port: Substring?
+        if authority.first == "[" {
+            guard let close = authority.firstIndex(of: "]") else {
+                throw RedisClientError.invalidURL("an IPv6 address must be closed by ]")
+            }
+            host = authority[authority.index(after: authority.startIndex)..<close]
+            let tail = authority[authority.index(after: close)...]
+            guard tail.isEmpty || tail.first == ":" else {
+                throw RedisClientError.invalidURL("only a port may follow an IPv6 address")
+            }
+            port = tail.isEmpty ? nil : tail.dropFirst()
+        } else if let colon = authority.firstIndex(of: ":") {
+            host = authority[..<colon]
+            port = authority[authority.index(after: colon)...]
+        }
+        guard !host.isEmpty else { throw RedisClientError.invalidURL("the host is missing") }
+        self.host = String(host)
+        if let port {
+            guard let number = Int(port), (1...65535).contains(number) else {
+                throw RedisClientError.invalidURL("the port must be a number from 1 to 65535")
+            }
+            self.port = number
+        }
+    }
+
+    private mutating func readDatabase(_ path: Substring) throws {
+        guard !path.isEmpty else { return }
+        guard let database = Int(path), database >= 0 else {
+            throw RedisClientError.invalidURL("the database must be a number, as in redis://host/2")
+        }
+        self.database = database
+    }
+
+    private mutating func readOptions(_ query: Substring) throws {
+        for option in query.split(separator: "&") {
+            let parts = option.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = parts[0]
+            guard name == "timeout" || name == "connect_timeout" else {
+                throw RedisClientError.invalidURL("unknown option; supported are timeout and connect_timeout")
+            }
+            guard parts.count == 2, let duration = Self.duration(parts[1]) else {
+                throw RedisClientError.invalidURL("\(name) must be a positive duration such as 2, 1.5s or 250ms")
+            }
+            if name == "timeout" {
+                self.commandTimeout = duration
+            } else {
+                self.connectTimeout = duration
+            }
+        }
+    }
+
+    private static func duration(_ text: Substring) -> Duration? {
+        let milliseconds = text.hasSuffix("ms")
+        let number = milliseconds ? text.dropLast(2) : text.hasSuffix("s") ? text.dropLast() : text
+        guard let value = Double(number), value.isFinite, value > 0 else { return nil }
+        return .seconds(milliseconds ? value / 1000 : value)
+    }
+
+    private static func percentDecoded(_ text: Substring) throws -> String {
+        let encoded = Array(text.utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(encoded.count)
+        var index = 0
+        while index < encoded.count {
+            guard encoded[index] == UInt8(ascii: "%") else {
+                bytes.append(encoded[index])
+                index += 1
+                continue
+            }
+            guard index + 2 < encoded.count,
+                let byte = UInt8(String(decoding: encoded[index + 1...index + 2], as: UTF8.self), radix: 16)
+            else {
+                throw RedisClientError.invalidURL("a % must be followed by two hexadecimal digits")
+            }
+            bytes.append(byte)
+            index += 3
+        }
+        guard let decoded = String(validating: bytes, as: UTF8.self) else {
+            throw RedisClientError.invalidURL("credentials must be UTF-8 once percent-decoded")
+        }
+        return decoded
+    }
+}

@@ -1,0 +1,45 @@
+/// Where the server is, how to log in, and how long to wait for it.
+///
+/// Build one from a URL, usually taken from the environment, then adjust what the URL cannot say:
+///
+/// ```swift
+/// var configuration = try RedisConfiguration(url: "redis://tessera:s3cr%40t@cache.internal:6379/2?timeout=500ms")
+/// configuration.maximumConnections = 4
+/// let client = RedisClient(configuration: configuration)
+/// ```
+public struct RedisConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// The ACL user; `nil` authenticates as `default` when a password is set.
+    public var username: String?
+    /// When set, the connection authenticates before any command.
+    public var password: String?
+    /// Selected on every new connection.
+    public var database: Int
+    /// How long a command may wait for its reply; the connection is closed when it runs out.
+    public var commandTimeout: Duration
+    /// How long opening a connection may take, including `HELLO`, `AUTH` and `SELECT`.
+    public var connectTimeout: Duration
+    /// The most connections a ``RedisClient`` opens (at least one), never more than one per event loop.
+    public var maximumConnections: Int
+    /// Bounds on what the server may send; see ``RESPDecodingLimits``.
+    public var decodingLimits: RESPDecodingLimits
+
+    public init(
+        host: String = "localhost",
+        port: Int = 6379,
+        username: String? = nil,
+        password: String? = nil,
+        database: Int = 0
+    ) {
+        self.host = host
+        self.port = port
+        self.username = username
+        self.password = password
+        self.database = database
+        self.commandTimeout = .seconds(2)
+        self.connectTimeout = .seconds(2)
+        self.maximumConnections = 8
+        self.decodingLimits = RESPDecodingLimits()
+    }
+}

@@ -1,0 +1,153 @@
+import Logging
+import NIOCore
+import NIOPosix
+
+/// One connection to a Redis or Valkey server, shared by any number of concurrent callers.
+///
+/// Commands sent concurrently are written in the order they arrive on the connection's event loop
+/// and leave together (pipelining); replies are matched to them in that order. Most code uses
+/// ``RedisClient``, which keeps connections like this one in a pool; use a connection directly
+/// for commands that block it, such as `BLPOP`:
+///
+/// ```swift
+/// let connection = try await RedisConnection.connect(
+///     configuration: try RedisConfiguration(url: "redis://127.0.0.1:6379"),
+///     eventLoop: MultiThreadedEventLoopGroup.singleton.next()
+/// )
+/// let job = try await connection.send(RedisCommand(["BLPOP", "jobs", "5"]), timeout: .seconds(6))
+/// await connection.close()
+/// ```
+public final class RedisConnection: Sendable {
+    /// RESP3 when the server accepted `HELLO 3`, else RESP2.
+    public let protocolVersion: RESPProtocolVersion
+    let channel: any Channel
+
+    public var eventLoop: any EventLoop { self.channel.eventLoop }
+
+    /// Whether the connection can still carry commands; it never becomes active again once closed.
+    public var isActive: Bool { self.channel.isActive }
+
+    /// Connects, then negotiates the protocol, authenticates and selects the database in
+    /// `configuration` (see ``RedisConfiguration``).
+    ///
+    /// - Throws: ``RedisClientError/connectionUnavailable(_:)`` when the server cannot be reached or
+    ///   does not answer within `connectTimeout`; ``RedisClientError/server(_:)`` when it refuses the
+    ///   credentials or the database.
+    public static func connect(
+        configuration: RedisConfiguration,
+        eventLoop: any EventLoop,
+        logger: Logger = Logger(label: "resp")
+    ) async throws -> RedisConnection {
+        let channel = try await Self.openChannel(configuration: configuration, eventLoop: eventLoop, logger: logger)
+        do {
+            let version = try await Self.handshake(on: channel, configuration: configuration)
+            logger.debug("Redis connection ready", metadata: ["redis.protocol": "\(version.rawValue)"])
+            return RedisConnection(channel: channel, protocolVersion: version)
+        } catch {
+            try? await channel.close().get()
+            throw Self.handshakeFailure(error, configuration: configuration)
+        }
+    }
+
+    private init(channel: any Channel, protocolVersion: RESPProtocolVersion) {
+        self.channel = channel
+        self.protocolVersion = protocolVersion
+    }
+
+    /// Sends `command` and waits for its reply.
+    ///
+    /// An error reply is thrown as ``RedisClientError/server(_:)``. When `timeout` passes first the
+    /// command fails with ``RedisClientError/timeout`` and the connection is closed, because the late
+    /// reply would otherwise be taken for the answer to the next command. Cancelling the calling task
+    /// stops the wait; the reply, when it comes, is discarded.
+    @discardableResult
+    nonisolated(nonsending) public func send(_ command: RedisCommand, timeout: Duration) async throws -> RESPValue {
+        try await Self.send(command, timeout: timeout, on: self.channel)
+    }
+
+    /// Closes the connection; commands still waiting fail with ``RedisClientError/closed``.
+    public func close() async {
+        try? await self.channel.close().get()
+    }
+
+    nonisolated(nonsending) static func send(
+        _ command: RedisCommand,
+        timeout: Duration,
+        on channel: any Channel
+    ) async throws -> RESPValue {
+        guard !command.arguments.isEmpty else {
+            // The server would never answer an empty array, leaving every later reply misaligned.
+            throw RedisClientError.protocolError("a command needs at least a name")
+        }
+        try Task.checkCancellation()
+        let reply = channel.eventLoop.makePromise(of: RESPValue.self)
+        Self.write(command, timeout: timeout, replyingTo: reply, on: channel)
+        return try await withTaskCancellationHandler {
+            try await reply.futureResult.get()
+        } onCancel: {
+            reply.fail(CancellationError())
+        }
+    }
+
+    /// Writes `command` so that `reply` is completed in every case.
+    static func write(
+        _ command: RedisCommand,
+        timeout: Duration,
+        replyingTo reply: EventLoopPromise<RESPValue>,
+        on channel: any Channel
+    ) {
+        // A write that never reaches the command handler (the channel closed in between) can only
+        // be noticed through its write promise.
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenFailure { reply.fail(Self.unavailable($0)) }
+        channel.write(RedisRequest(command: command, promise: reply, timeout: timeout), promise: written)
+    }
+
+    private static func openChannel(
+        configuration: RedisConfiguration,
+        eventLoop: any EventLoop,
+        logger: Logger
+    ) async throws -> any Channel {
+        guard let bootstrap = ClientBootstrap(validatingGroup: eventLoop) else {
+            throw RedisClientError.connectionUnavailable("\(type(of: eventLoop)) cannot open sockets")
+        }
+        let limits = configuration.decodingLimits
+        do {
+            return try await bootstrap
+                .connectTimeout(TimeAmount(configuration.connectTimeout))
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandlers(
+                            ByteToMessageHandler(RESPDecoder(limits: limits)),
+                            MessageToByteHandler(RESPEncoder()),
+                            RedisCommandHandler(logger: logger)
+                        )
+                    }
+                }
+                .connect(host: configuration.host, port: configuration.port)
+                .get()
+        } catch {
+            throw RedisClientError.connectionUnavailable(
+                "cannot connect to \(configuration.host):\(configuration.port): \(Self.reason(error))"
+            )
+        }
+    }
+
+    /// The error a command fails with when its write fails.
+    private static func unavailable(_ error: any Error) -> any Error {
+        switch error {
+        case is RedisClientError, is CancellationError: error
+        case ChannelError.ioOnClosedChannel, ChannelError.alreadyClosed:
+            RedisClientError.connectionUnavailable("connection closed")
+        default: RedisClientError.connectionUnavailable(Self.reason(error))
+        }
+    }
+
+    /// The cause of a connection failure in words, without NIO's wrapping.
+    private static func reason(_ error: any Error) -> String {
+        if let error = error as? NIOConnectionError, let first = error.connectionErrors.first {
+            return "\(first.error)"
+        }
+        return "\(error)"
+    }
+}

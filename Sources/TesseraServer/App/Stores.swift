@@ -1,0 +1,84 @@
+import Foundation
+import Logging
+import RESP
+import ServiceLifecycle
+import TesseraCore
+import TesseraStores
+
+/// The stores a configuration names: memory or Redis for sessions, SQLite or PostgreSQL
+/// for accounts, with what keeps them tidy and closes them at shutdown.
+struct Stores: Sendable {
+    var sessions: any SessionStore
+    var accounts: any AccountStore
+    var lifecycle: [any Service]
+    var sessionsKind: String
+    var accountsKind: String
+    /// Closes every connection the stores hold; for commands that open them briefly.
+    var close: @Sendable () async -> Void
+
+    static func open(configuration: TesseraConfiguration, logger: Logger) async throws -> Stores {
+        let accounts: any AccountStore
+        let accountsKind: String
+        if let url = configuration.databaseURL {
+            accounts = try await PostgresAccountStore(url: url, logger: logger)
+            accountsKind = "postgresql"
+        } else {
+            try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+            let path = (configuration.dataDirectory as NSString).appendingPathComponent("tessera.sqlite")
+            accounts = try await SQLiteAccountStore(path: path, logger: logger)
+            accountsKind = "sqlite"
+        }
+        let cached = CachedAccountStore(accounts)
+        var lifecycle: [any Service] = [StoreCloser(accounts: cached)]
+        if let url = configuration.redisURL {
+            let client = RedisClient(configuration: try RedisConfiguration(url: url), logger: logger)
+            lifecycle.append(RedisCloser(client: client))
+            return Stores(
+                sessions: RedisSessionStore(client: client), accounts: cached, lifecycle: lifecycle, sessionsKind: "redis",
+                accountsKind: accountsKind,
+                close: {
+                    await client.close()
+                    try? await cached.close()
+                })
+        }
+        let memory = MemorySessionStore()
+        lifecycle.append(MemorySessionSweeper(store: memory))
+        return Stores(
+            sessions: memory, accounts: cached, lifecycle: lifecycle, sessionsKind: "memory", accountsKind: accountsKind,
+            close: { try? await cached.close() })
+    }
+}
+
+/// Closes the account store when the node shuts down.
+struct StoreCloser: Service {
+    let accounts: any AccountStore
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await accounts.close()
+    }
+}
+
+struct RedisCloser: Service {
+    let client: RedisClient
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await client.close()
+    }
+}
+
+/// Drops expired in-memory sessions once a minute, so sessions nobody presents again do
+/// not pile up.
+struct MemorySessionSweeper: Service {
+    let store: MemorySessionStore
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            while true {
+                try await Task.sleep(for: .seconds(60))
+                store.purge(now: Date())
+            }
+        }
+    }
+}

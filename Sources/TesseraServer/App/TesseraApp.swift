@@ -1,0 +1,112 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOPosix
+import RESP
+import ServiceLifecycle
+import TesseraCore
+import TesseraStores
+
+/// Builds a Tessera node from its configuration: the stores it names, the services, the
+/// routes along DESIGN.md's request path.
+///
+/// ```swift
+/// let configuration = try TesseraConfiguration(reader: reader)
+/// let app = try await TesseraApp.build(configuration: configuration, logger: logger)
+/// try await app.runService()
+/// ```
+public enum TesseraApp {
+    public static func build(
+        configuration: TesseraConfiguration, logger: Logger, metrics: TesseraMetrics = TesseraMetrics(),
+        clock: any WallClock = SystemWallClock()
+    ) async throws -> some ApplicationProtocol {
+        let stores = try await Stores.open(configuration: configuration, logger: logger)
+        let services = try makeServices(configuration: configuration, stores: stores, metrics: metrics, clock: clock, logger: logger)
+        return Application(
+            router: makeRouter(services: services),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tessera"),
+            services: stores.lifecycle,
+            onServerRunning: { channel in
+                logger.notice("tessera listening", metadata: [
+                    "address": "\(channel.localAddress?.description ?? "?")", "sessions": "\(stores.sessionsKind)",
+                    "accounts": "\(stores.accountsKind)",
+                ])
+            },
+            logger: logger)
+    }
+
+    /// The services of a node without its HTTP server, for operator commands.
+    public static func openServices(configuration: TesseraConfiguration, logger: Logger = Logger(label: "tessera")) async throws -> OpenedServices {
+        let stores = try await Stores.open(configuration: configuration, logger: logger)
+        let services = try makeServices(configuration: configuration, stores: stores, metrics: TesseraMetrics(), clock: SystemWallClock(), logger: logger)
+        return OpenedServices(services: services, close: stores.close)
+    }
+
+    public struct OpenedServices: Sendable {
+        public let services: TesseraServices
+        public let close: @Sendable () async -> Void
+    }
+
+    /// A user as the API shows it, as one line of JSON.
+    public static func userJSON(_ user: User) throws -> String {
+        String(decoding: try JSONResponse.encoder.encode(UserView(user: user)), as: UTF8.self)
+    }
+
+    static func makeServices(
+        configuration: TesseraConfiguration, stores: Stores, metrics: TesseraMetrics, clock: any WallClock, logger: Logger
+    ) throws -> TesseraServices {
+        let key = try ServerKey.load(configured: configuration.serverKey, dataDirectory: configuration.dataDirectory)
+        let tokens = SessionTokens(serverKey: .init(data: key))
+        let accounts = AccountService(
+            store: stores.accounts, hasher: PasswordHasher(parameters: configuration.passwordParameters), policy: PasswordPolicy(),
+            executor: ThreadPoolExecutor(), clock: clock, logger: logger)
+        let sessions = SessionService(tokens: tokens, store: stores.sessions, policy: configuration.sessionPolicy, clock: clock)
+        return TesseraServices(accounts: accounts, sessions: sessions, metrics: metrics, configuration: configuration, logger: logger)
+    }
+
+    /// The routes, grouped by the middleware they stand behind.
+    static func makeRouter(services: TesseraServices) -> Router<TesseraRequestContext> {
+        let table = RouteTable()
+        let router = Router(context: TesseraRequestContext.self)
+        router.add(middleware: ErrorMiddleware(routes: table))
+        router.add(middleware: MetricsMiddleware())
+
+        let health = HealthRoutes(services: services)
+        router.group().route(.get, "/health/live", in: table, use: health.live)
+            .route(.get, "/health/ready", in: table, use: health.ready)
+            .route(.get, "/metrics", in: table, use: health.metrics)
+
+        let accounts = AccountRoutes(services: services)
+        let sessions = SessionRoutes(services: services)
+        router.group().route(.post, "/api/accounts", in: table, use: accounts.register)
+            .route(.post, "/api/login", in: table, use: sessions.login)
+
+        let session = SessionMiddleware(services: services)
+        router.group().add(middleware: session).route(.get, "/auth/verify", in: table, use: GatewayRoutes().verify)
+
+        router.group().add(middleware: session).add(middleware: RequireLogin())
+            .route(.post, "/api/logout", in: table, use: sessions.logout)
+            .route(.get, "/api/session", in: table, use: sessions.current)
+            .route(.get, "/api/sessions", in: table, use: sessions.list)
+            .route(.delete, "/api/sessions", in: table, use: sessions.revokeOthers)
+            .route(.delete, "/api/sessions/{id}", in: table, use: sessions.revoke)
+            .route(.post, "/api/password", in: table, use: accounts.changePassword)
+
+        let admin = AdminRoutes(services: services)
+        router.group().add(middleware: session).add(middleware: RequireRole(role: "admin"))
+            .route(.get, "/api/admin/users", in: table, use: admin.users)
+            .route(.get, "/api/admin/users/{id}/sessions", in: table, use: admin.sessions)
+            .route(.post, "/api/admin/users/{id}/kickout", in: table, use: admin.kickout)
+            .route(.post, "/api/admin/users/{id}/disable", in: table, use: admin.disable)
+            .route(.post, "/api/admin/users/{id}/enable", in: table, use: admin.enable)
+            .route(.put, "/api/admin/users/{id}/roles", in: table, use: admin.setRoles)
+        return router
+    }
+}
+
+/// Password hashing on NIO's thread pool, off the event loops.
+struct ThreadPoolExecutor: BlockingExecutor {
+    func run<Result: Sendable>(_ work: @escaping @Sendable () throws -> Result) async throws -> Result {
+        try await NIOThreadPool.singleton.runIfActive(work)
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TesseraCore
+
+/// An error answer in the API's shape: `{"error": {"code", "message", "field"?}}`, with
+/// `Retry-After` on 429 and 503. Every error a route throws ends up as one of these, through
+/// ``APIError/init(_:)`` — the one mapping from error to HTTP status.
+public struct APIError: HTTPResponseError {
+    public var status: HTTPResponse.Status
+    public var code: String
+    public var message: String
+    public var field: String?
+    public var headers: HTTPFields
+
+    public init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil, headers: HTTPFields = [:]) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+        self.headers = headers
+    }
+
+    /// The HTTP form of a rule's refusal.
+    public init(_ error: TesseraError) {
+        let status: HTTPResponse.Status
+        var headers: HTTPFields = [:]
+        var field: String?
+        switch error {
+        case .invalidInput(let name, _):
+            status = .badRequest
+            field = name
+        case .weakPassword:
+            status = .badRequest
+            field = "password"
+        case .usernameTaken, .sessionLimit:
+            status = .conflict
+        case .badCredentials:
+            status = .unauthorized
+        case .refused(let reason):
+            status = .unauthorized
+            headers[.tesseraReason] = reason.rawValue
+        case .accountDisabled, .forbidden:
+            status = .forbidden
+        case .notFound:
+            status = .notFound
+        case .storeUnavailable:
+            status = .serviceUnavailable
+            headers[.retryAfter] = "5"
+        }
+        self.init(status, code: error.code, message: error.message, field: field, headers: headers)
+    }
+
+    public static func invalidInput(_ message: String, field: String? = nil) -> APIError {
+        APIError(.badRequest, code: "INVALID_INPUT", message: message, field: field)
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var body: [String: String] = ["code": code, "message": message]
+        if let field { body["field"] = field }
+        var response = JSONResponse.make(status: status, ["error": body])
+        response.headers.append(contentsOf: headers)
+        return response
+    }
+}
+
+extension HTTPField.Name {
+    static let tesseraReason = Self("X-Tessera-Reason")!
+    static let tesseraUserID = Self("X-Tessera-User-Id")!
+    static let tesseraUserName = Self("X-Tessera-User-Name")!
+    static let tesseraRoles = Self("X-Tessera-Roles")!
+}

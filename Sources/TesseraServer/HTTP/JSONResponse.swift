@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// JSON in and out, the one way: UTF-8 with `charset=utf-8`, RFC 3339 dates in UTC.
+public enum JSONResponse {
+    static let contentType = "application/json; charset=utf-8"
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    public static func make(status: HTTPResponse.Status = .ok, _ value: some Encodable) -> Response {
+        let data = (try? encoder.encode(value)) ?? Data(#"{"error":{"code":"INTERNAL","message":"Response could not be encoded."}}"#.utf8)
+        return Response(
+            status: status,
+            headers: [.contentType: contentType, .contentLength: String(data.count)],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    public static func noContent() -> Response {
+        Response(status: .noContent)
+    }
+}
+
+/// Reads a JSON request body into a `Decodable`, turning every way it can be wrong into a
+/// 400 `INVALID_INPUT` naming the field, and a body over the limit into 413.
+public enum JSONRequest {
+    public static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: TesseraRequestContext) async throws -> T {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        } catch {
+            throw APIError(.contentTooLarge, code: "PAYLOAD_TOO_LARGE", message: "The request body is larger than \(context.maxUploadSize) bytes.")
+        }
+        guard buffer.readableBytes > 0 else { throw APIError.invalidInput("A JSON body is required.") }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw APIError.invalidInput("The field '\(path(context.codingPath + [key]))' is required.", field: path(context.codingPath + [key]))
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            throw APIError.invalidInput("The field '\(path(context.codingPath))' has the wrong type.", field: path(context.codingPath))
+        } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
+            throw APIError.invalidInput("The field '\(path(context.codingPath))' is not valid.", field: path(context.codingPath))
+        } catch {
+            throw APIError.invalidInput("The body is not valid JSON.")
+        }
+    }
+
+    private static func path(_ keys: [any CodingKey]) -> String {
+        keys.map(\.stringValue).joined(separator: ".")
+    }
+}

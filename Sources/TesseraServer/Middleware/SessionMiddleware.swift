@@ -1,0 +1,101 @@
+import Foundation
+import Hummingbird
+import TesseraCore
+
+/// Reads the token (`Authorization: Bearer`, else the cookie; never the query string), asks
+/// the session store once (which renews when due), loads the account and puts both into the
+/// request context. It refuses nothing itself except a cross-site write authenticated by
+/// cookie (403 `CSRF_REJECTED`); ``RequireLogin`` turns a missing identity into a 401.
+/// Responses of this path are never cached.
+struct SessionMiddleware: RouterMiddleware {
+    typealias Context = TesseraRequestContext
+    let services: TesseraServices
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if let (token, fromCookie) = presentedToken(in: request) {
+            context.authenticatedByCookie = fromCookie
+            if fromCookie, request.method.changesState, !services.origin.allows(request) {
+                throw APIError(.forbidden, code: "CSRF_REJECTED", message: "Cross-site requests authenticated by cookie are refused.")
+            }
+            try await resolve(token, into: &context)
+        }
+        var response = try await next(request, context)
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    private func presentedToken(in request: Request) -> (String, Bool)? {
+        if let authorization = request.headers[.authorization] {
+            let parts = authorization.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "bearer" {
+                return (String(parts[1].trimmingCharacters(in: .whitespaces)), false)
+            }
+        }
+        return services.cookie.token(in: request).map { ($0, true) }
+    }
+
+    private func resolve(_ token: String, into context: inout Context) async throws {
+        switch try await services.sessions.resolve(token: token) {
+        case .refused(let reason):
+            context.refusal = reason
+            services.metrics.refused(reason)
+        case .active(let session):
+            guard let user = try await services.accounts.find(.id(session.userID)) else {
+                context.refusal = .invalidToken
+                return
+            }
+            if user.isDisabled(at: services.sessions.clock.now()) {
+                context.refusal = .accountDisabled
+                return
+            }
+            context.identity = Identity(session: session, ref: SessionRef(tag: services.sessions.tokens.tag(forUserID: user.id), id: session.id), user: user)
+        }
+    }
+}
+
+/// Answers 401 with the precise reason when ``SessionMiddleware`` found no live session.
+struct RequireLogin: RouterMiddleware {
+    typealias Context = TesseraRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard context.identity != nil else { throw TesseraError.refused(context.refusal) }
+        return try await next(request, context)
+    }
+}
+
+/// Answers 403 `FORBIDDEN` unless the caller has `role`.
+struct RequireRole: RouterMiddleware {
+    typealias Context = TesseraRequestContext
+    let role: String
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let identity = context.identity else { throw TesseraError.refused(context.refusal) }
+        guard identity.user.hasRole(role) else { throw TesseraError.forbidden }
+        return try await next(request, context)
+    }
+}
+
+extension HTTPRequest.Method {
+    var changesState: Bool {
+        self != .get && self != .head && self != .options
+    }
+}
+
+/// The configured public origin; cookie-authenticated writes must come from it.
+struct PublicOrigin: Sendable {
+    let origin: String
+
+    init(publicURL: URL) {
+        var origin = "\(publicURL.scheme?.lowercased() ?? "http")://\(publicURL.host?.lowercased() ?? "")"
+        if let port = publicURL.port { origin += ":\(port)" }
+        self.origin = origin
+    }
+
+    /// A request with no `Origin` header is allowed (not a browser's cross-site write);
+    /// one naming another origin, or `null`, is not.
+    func allows(_ request: Request) -> Bool {
+        guard let value = request.headers[.origin] else { return true }
+        return value.lowercased() == origin
+    }
+}

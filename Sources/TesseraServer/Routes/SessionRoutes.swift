@@ -1,0 +1,100 @@
+import HTTPTypes
+import Hummingbird
+import TesseraCore
+
+/// Login, logout and the caller's own sessions.
+struct SessionRoutes {
+    let services: TesseraServices
+
+    struct Login: Decodable {
+        var method: String
+        var login: String?
+        var password: String?
+        var device: String?
+        var deviceName: String?
+    }
+
+    func login(_ request: Request, context: TesseraRequestContext) async throws -> Response {
+        let input = try await JSONRequest.decode(Login.self, from: request, context: context)
+        guard input.method == "password" else {
+            throw APIError.invalidInput("The login method must be 'password'.", field: "method")
+        }
+        guard let login = input.login, let password = input.password, password.utf8.count <= 1024 else {
+            throw APIError.invalidInput("'login' and 'password' are required.", field: input.login == nil ? "login" : "password")
+        }
+        let device = try Self.device(input.device)
+        let deviceName = try Self.text(input.deviceName, field: "deviceName", limit: 100)
+        let user: User
+        do {
+            user = try await services.accounts.authenticate(login: login, password: password)
+        } catch let error as TesseraError {
+            services.metrics.login(error.code.lowercased())
+            throw error
+        }
+        let ip = services.clientAddress.of(request, peer: context.peerAddress)
+        let userAgent = request.headers[.userAgent].map { String($0.prefix(256)) }
+        let started = try await services.sessions.start(for: user.id, device: device, deviceName: deviceName, ip: ip, userAgent: userAgent)
+        services.metrics.login("ok")
+        services.metrics.sessionsEnded(.replaced, count: started.replaced.count)
+        context.logger.info("logged in", metadata: ["user": "\(user.id)", "session": "\(started.session.id)"])
+        var response = JSONResponse.make(LoginResult(
+            token: started.token, session: SessionView(session: started.session, current: true), user: UserView(user: user)))
+        response.headers.append(HTTPField(name: .setCookie, value: services.cookie.setting(started.token)))
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    func logout(_ request: Request, context: TesseraRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let ended = try await services.sessions.end(sessionID: identity.session.id, of: identity.user.id, reason: .loggedOut)
+        services.metrics.sessionsEnded(.loggedOut, count: ended ? 1 : 0)
+        var response = JSONResponse.noContent()
+        response.headers.append(HTTPField(name: .setCookie, value: services.cookie.clearing()))
+        return response
+    }
+
+    func current(_ request: Request, context: TesseraRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        return JSONResponse.make(WhoAmI(user: UserView(user: identity.user), session: SessionView(session: identity.session, current: true)))
+    }
+
+    func list(_ request: Request, context: TesseraRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let sessions = try await services.sessions.sessions(of: identity.user.id)
+        return JSONResponse.make(SessionsEnvelope(sessions: sessions.map { SessionView(session: $0, current: $0.id == identity.session.id) }))
+    }
+
+    func revoke(_ request: Request, context: TesseraRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let id = context.parameters.get("id") ?? ""
+        guard try await services.sessions.end(sessionID: id, of: identity.user.id, reason: .kickedOut) else {
+            throw TesseraError.notFound
+        }
+        services.metrics.sessionsEnded(.kickedOut, count: 1)
+        return JSONResponse.noContent()
+    }
+
+    func revokeOthers(_ request: Request, context: TesseraRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let ended = try await services.sessions.endAll(of: identity.user.id, reason: .kickedOut, except: identity.session.id)
+        services.metrics.sessionsEnded(.kickedOut, count: ended.count)
+        return JSONResponse.noContent()
+    }
+
+    /// Device types are short lower-case words; `web` when not given.
+    static func device(_ raw: String?) throws -> String {
+        guard let raw else { return "web" }
+        guard (1...32).contains(raw.count), raw.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }) else {
+            throw APIError.invalidInput("A device type has 1 to 32 lower-case letters, digits, '-' or '_'.", field: "device")
+        }
+        return raw
+    }
+
+    static func text(_ raw: String?, field: String, limit: Int) throws -> String? {
+        guard let raw else { return nil }
+        guard raw.count <= limit, !raw.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw APIError.invalidInput("'\(field)' must be at most \(limit) characters without control characters.", field: field)
+        }
+        return raw.isEmpty ? nil : raw
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import Logging
+import RESP
+import TesseraCore
+
+/// Sessions in Redis, shared by every node.
+///
+/// Key layout (all keys of one user share the hash tag `{u:<tag>}`, so each operation on a
+/// user's sessions is one Lua script in one slot, also on Redis Cluster):
+///
+/// | key | type | holds |
+/// |---|---|---|
+/// | `<ns>:{u:<tag>}:s:<session id>` | hash | uid, dev, dn, ip, ua, c (created), ls (last seen), ax (absolute expiry), it (idle ms); TTL = time to expiry |
+/// | `<ns>:{u:<tag>}:i:<user id>` | sorted set | the user's session ids scored by expiry |
+/// | `<ns>:{u:<tag>}:t:<session id>` | string | the reason an ended session was ended; TTL = absolute timeout |
+///
+/// The session id is a SHA-256 prefix of the token, so a dump of Redis yields no token.
+/// ```swift
+/// let store = RedisSessionStore(client: RedisClient(configuration: try RedisConfiguration(url: url)))
+/// ```
+public struct RedisSessionStore: SessionStore {
+    private let client: RedisClient
+    private let namespace: String
+
+    public init(client: RedisClient, namespace: String = "tessera") {
+        self.client = client
+        self.namespace = namespace
+    }
+
+    public func create(_ draft: SessionDraft, policy: SessionPolicy, now: Date) async throws -> SessionCreation {
+        let prefix = userPrefix(draft.ref.tag)
+        let reply = try await run(SessionScripts.create, keys: [prefix + "i:" + draft.userID, prefix + "s:" + draft.ref.id], arguments: [
+            millis(now), prefix, draft.ref.id, draft.userID, draft.device, draft.deviceName ?? "", draft.ip ?? "",
+            draft.userAgent ?? "", String(policy.idleTimeout.milliseconds), String(policy.absoluteTimeout.milliseconds),
+            String(policy.devices.maximumSessions ?? 0), policy.devices.onePerDeviceType ? "1" : "0",
+            policy.devices.overflow.rawValue, String(policy.tombstoneLifetime.milliseconds),
+        ])
+        guard let items = reply.array, let status = items.first?.string else { throw unexpected(reply) }
+        if status == "limit" { throw SessionStoreError.limitReached }
+        let session = Session(
+            id: draft.ref.id, userID: draft.userID, device: draft.device, deviceName: draft.deviceName, ip: draft.ip,
+            userAgent: draft.userAgent, createdAt: roundedToMillis(now), lastSeenAt: roundedToMillis(now),
+            absoluteExpiresAt: roundedToMillis(now).addingTimeInterval(policy.absoluteTimeout.seconds),
+            idleTimeout: policy.idleTimeout)
+        return SessionCreation(session: session, replaced: items.dropFirst().compactMap(\.string))
+    }
+
+    public func check(_ ref: SessionRef, policy: SessionPolicy, now: Date) async throws -> SessionCheck {
+        let prefix = userPrefix(ref.tag)
+        let reply = try await run(SessionScripts.check, keys: [prefix + "s:" + ref.id, prefix + "t:" + ref.id], arguments: [
+            millis(now), String(policy.renewalInterval.milliseconds), prefix, ref.id,
+        ])
+        guard let items = reply.array?.map(\.string), let status = items.first ?? nil else { throw unexpected(reply) }
+        if status == "gone" {
+            return .refused(items.count > 1 ? items[1].flatMap(RefusalReason.init(rawValue:)) ?? .sessionExpired : .sessionExpired)
+        }
+        guard items.count == 10, let session = Self.session(id: ref.id, userID: items[1], fields: Array(items[2...])) else {
+            throw unexpected(reply)
+        }
+        return .active(session)
+    }
+
+    public func end(_ ref: SessionRef, reason: RefusalReason, userID: String?, policy: SessionPolicy, now: Date) async throws -> String? {
+        let prefix = userPrefix(ref.tag)
+        let reply = try await run(SessionScripts.end, keys: [prefix + "s:" + ref.id, prefix + "t:" + ref.id], arguments: [
+            reason.rawValue, String(policy.tombstoneLifetime.milliseconds), prefix, ref.id, userID ?? "",
+        ])
+        return reply.string
+    }
+
+    public func endAll(of owner: SessionOwner, reason: RefusalReason, except: String?, device: String?, policy: SessionPolicy, now: Date) async throws -> [String] {
+        let prefix = userPrefix(owner.tag)
+        let reply = try await run(SessionScripts.endAll, keys: [prefix + "i:" + owner.userID], arguments: [
+            reason.rawValue, String(policy.tombstoneLifetime.milliseconds), prefix, except ?? "", device ?? "",
+        ])
+        return (reply.array ?? []).compactMap(\.string).sorted()
+    }
+
+    public func sessions(of owner: SessionOwner, now: Date) async throws -> [Session] {
+        let prefix = userPrefix(owner.tag)
+        let reply = try await run(SessionScripts.list, keys: [prefix + "i:" + owner.userID], arguments: [millis(now), prefix])
+        let flat = (reply.array ?? []).map(\.string)
+        var sessions: [Session] = []
+        var index = 0
+        while index + 9 <= flat.count {
+            if let id = flat[index], let session = Self.session(id: id, userID: owner.userID, fields: Array(flat[(index + 1)..<(index + 9)])) {
+                sessions.append(session)
+            }
+            index += 9
+        }
+        return sessions.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+    }
+
+    public func ping() async throws {
+        _ = try await translatingErrors { try await client.send("PING") }
+    }
+
+    private func userPrefix(_ tag: String) -> String { "\(namespace):{u:\(tag)}:" }
+
+    private func run(_ script: RedisScript, keys: [String], arguments: [String]) async throws -> RESPValue {
+        try await translatingErrors { try await client.run(script, keys: keys, arguments: arguments) }
+    }
+
+    private func translatingErrors(_ body: () async throws -> RESPValue) async throws -> RESPValue {
+        do {
+            return try await body()
+        } catch let error as RedisClientError {
+            throw SessionStoreError.unavailable(error.description)
+        }
+    }
+
+    private func unexpected(_ reply: RESPValue) -> SessionStoreError {
+        .unavailable("unexpected reply from a session script")
+    }
+
+    /// Fields in script order: dev, dn, ip, ua, created, lastSeen, absoluteExpiry, idle.
+    private static func session(id: String, userID: String?, fields: [String?]) -> Session? {
+        guard let userID, fields.count == 8, let device = fields[0],
+              let created = fields[4].flatMap(Int64.init), let lastSeen = fields[5].flatMap(Int64.init),
+              let absolute = fields[6].flatMap(Int64.init), let idle = fields[7].flatMap(Int64.init)
+        else { return nil }
+        return Session(
+            id: id, userID: userID, device: device, deviceName: fields[1].nonEmpty, ip: fields[2].nonEmpty,
+            userAgent: fields[3].nonEmpty, createdAt: date(millis: created), lastSeenAt: date(millis: lastSeen),
+            absoluteExpiresAt: date(millis: absolute), idleTimeout: .milliseconds(idle))
+    }
+}
+
+/// The Lua scripts of the session layout, loaded from the module's resources once.
+enum SessionScripts {
+    static let create = load("create_session")
+    static let check = load("check_session")
+    static let end = load("end_session")
+    static let endAll = load("end_user_sessions")
+    static let list = load("list_sessions")
+
+    private static func load(_ name: String) -> RedisScript {
+        guard let url = Bundle.module.url(forResource: name, withExtension: "lua", subdirectory: "Scripts"),
+              let source = try? String(contentsOf: url, encoding: .utf8)
+        else { fatalError("missing bundled script \(name).lua") }
+        return RedisScript(source)
+    }
+}
+
+private func millis(_ date: Date) -> String {
+    String(Int64((date.timeIntervalSince1970 * 1000).rounded(.down)))
+}
+
+private func date(millis: Int64) -> Date {
+    Date(timeIntervalSince1970: Double(millis) / 1000)
+}
+
+private func roundedToMillis(_ date: Date) -> Date {
+    Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+}
+
+extension Optional where Wrapped == String {
+    fileprivate var nonEmpty: String? {
+        guard let self, !self.isEmpty else { return nil }
+        return self
+    }
+}

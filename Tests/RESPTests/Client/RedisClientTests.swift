@@ -1,0 +1,267 @@
+import NIOCore
+import NIOPosix
+import Testing
+
+@testable import RESP
+
+@Suite(
+    "Client against redis-server",
+    .enabled(
+        if: RedisServer.shouldRun,
+        "redis-server is not on PATH; install it to run these tests (with CI or TESSERA_REQUIRE_SERVERS set they fail instead)"
+    )
+)
+struct RedisClientTests {
+    @Test("SET and GET round-trip binary values, missing keys are null, error replies throw")
+    func roundTrip() async throws {
+        try await withRedisServer { server in
+            try await withClient(try RedisConfiguration(url: server.url)) { client in
+                #expect(try await client.send("SET", "greeting", "hello\r\nworld") == .simpleString("OK"))
+                #expect(try await client.send("GET", "greeting").string == "hello\r\nworld")
+                let bytes = ByteBuffer(bytes: [0, 13, 10, 255])
+                try await client.send(RedisCommand([ByteBuffer(string: "SET"), ByteBuffer(string: "blob"), bytes]))
+                #expect(try await client.send("GET", "blob") == .bulkString(bytes))
+                #expect(try await client.send("GET", "missing").isNull)
+                await expectServerError("WRONGTYPE") { try await client.send("LPUSH", "greeting", "x") }
+            }
+        }
+    }
+
+    @Test("RESP3 is negotiated: HGETALL answers with a map and ZSCORE with a double")
+    func resp3() async throws {
+        try await withRedisServer { server in
+            try await withClient(try RedisConfiguration(url: server.url)) { client in
+                try await client.send("HSET", "user:1", "name", "ada", "role", "admin")
+                let reply = try await client.send("HGETALL", "user:1")
+                guard case .map(let pairs) = reply else {
+                    Issue.record("expected a map, got \(reply)")
+                    return
+                }
+                let fields = Dictionary(uniqueKeysWithValues: pairs.map { ($0.key.string ?? "", $0.value.string ?? "") })
+                #expect(fields == ["name": "ada", "role": "admin"])
+                try await client.send("ZADD", "scores", "1.5", "ada")
+                #expect(try await client.send("ZSCORE", "scores", "ada") == .double(1.5))
+                let info = try await client.send("CLIENT", "INFO").string ?? ""
+                #expect(info.split(whereSeparator: \.isWhitespace).contains("resp=3"))
+            }
+        }
+    }
+
+    @Test("without HELLO the connection falls back to RESP2, then AUTH and SELECT")
+    func resp2Fallback() async throws {
+        try await withRedisServer(["rename-command HELLO \"\"", "requirepass s3cret"]) { server in
+            let configuration = try RedisConfiguration(url: "redis://:s3cret@127.0.0.1:\(server.port)/2")
+            let connection = try await RedisConnection.connect(
+                configuration: configuration,
+                eventLoop: MultiThreadedEventLoopGroup.singleton.next()
+            )
+            #expect(connection.protocolVersion == .resp2)
+            await connection.close()
+            try await withClient(configuration) { client in
+                try await client.send("HSET", "h", "a", "1")
+                let reply = try await client.send("HGETALL", "h")
+                #expect(reply == .array([.bulk("a"), .bulk("1")]))
+                #expect(reply.map?.first?.value.int == 1)
+                let info = try await client.send("CLIENT", "INFO").string ?? ""
+                #expect(info.split(whereSeparator: \.isWhitespace).contains("resp=2"))
+                #expect(info.contains(" db=2 "))
+            }
+        }
+    }
+
+    @Test("a refused handshake does not quote the password")
+    func handshakeErrorsHideCredentials() async throws {
+        try await withRedisServer(["rename-command HELLO \"\"", "rename-command AUTH \"\"", "requirepass s3cret"]) { server in
+            try await withClient(try RedisConfiguration(url: "redis://:s3cret@127.0.0.1:\(server.port)")) { client in
+                await #expect {
+                    try await client.send("PING")
+                } throws: { error in
+                    guard case .server(let message) = error as? RedisClientError else { return false }
+                    return message.hasPrefix("ERR unknown command") && !message.contains("s3cret")
+                }
+            }
+        }
+    }
+
+    @Test("user, password and database come from the URL")
+    func authentication() async throws {
+        try await withRedisServer(["requirepass topsecret", "user alice on >wonder@land ~* &* +@all"]) { server in
+            let base = "127.0.0.1:\(server.port)"
+            try await withClient(try RedisConfiguration(url: "redis://alice:wonder%40land@\(base)/3")) { client in
+                let user = try await client.send("ACL", "WHOAMI")
+                let info = try await client.send("CLIENT", "INFO")
+                #expect(user.string == "alice")
+                #expect(info.string?.contains(" db=3 ") == true)
+            }
+            try await withClient(try RedisConfiguration(url: "redis://:topsecret@\(base)")) { client in
+                let user = try await client.send("ACL", "WHOAMI")
+                #expect(user.string == "default")
+            }
+            try await withClient(try RedisConfiguration(url: "redis://alice:wrong@\(base)")) { client in
+                await expectServerError("WRONGPASS") { try await client.send("PING") }
+            }
+            try await withClient(try RedisConfiguration(url: "redis://\(base)")) { client in
+                await expectServerError("NOAUTH") { try await client.send("PING") }
+            }
+        }
+    }
+
+    @Test("200 concurrent callers share one pipelined connection and each gets its own replies")
+    func pipelining() async throws {
+        try await withRedisServer { server in
+            let observer = try await RedisConnection.connect(
+                configuration: try RedisConfiguration(url: server.url),
+                eventLoop: MultiThreadedEventLoopGroup.singleton.next()
+            )
+            let before = try await Self.connectionsReceived(observer)
+            var configuration = try RedisConfiguration(url: server.url)
+            configuration.maximumConnections = 1
+            try await withClient(configuration) { client in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for index in 0..<200 {
+                        group.addTask {
+                            let echoed = try await client.send("ECHO", "echo:\(index)")
+                            try await client.send("SET", "key:\(index)", "value:\(index)")
+                            let value = try await client.send("GET", "key:\(index)")
+                            #expect(echoed.string == "echo:\(index)")
+                            #expect(value.string == "value:\(index)")
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            #expect(try await Self.connectionsReceived(observer) - before == 1)
+            await observer.close()
+        }
+    }
+
+    @Test("scripts run by SHA and are sent again after SCRIPT FLUSH")
+    func scripts() async throws {
+        let script = RedisScript("return {KEYS[1], ARGV[1], redis.call('INCR', KEYS[1])}")
+        try await withRedisServer { server in
+            try await withClient(try RedisConfiguration(url: server.url)) { client in
+                let exists = { try await client.send("SCRIPT", "EXISTS", script.sha1) }
+                #expect(try await exists() == .array([.integer(0)]))
+                let first = try await client.run(script, keys: ["counter"], arguments: ["hello"])
+                #expect(first == .array([.bulk("counter"), .bulk("hello"), .integer(1)]))
+                #expect(try await exists() == .array([.integer(1)]))
+                #expect(try await client.send("SCRIPT", "LOAD", script.source).string == script.sha1)
+                try await client.send("SCRIPT", "FLUSH")
+                #expect(try await exists() == .array([.integer(0)]))
+                #expect(try await client.run(script, keys: ["counter"], arguments: ["again"]).array?.last == .integer(2))
+                #expect(try await exists() == .array([.integer(1)]))
+                await expectServerError("ERR") {
+                    try await client.run(RedisScript("return redis.call('NOPE')"), keys: [], arguments: [])
+                }
+            }
+        }
+    }
+
+    @Test("a command that outlives its timeout fails with .timeout and the next command reconnects")
+    func timeout() async throws {
+        try await withRedisServer(["enable-debug-command yes"]) { server in
+            var configuration = try RedisConfiguration(url: server.url)
+            configuration.commandTimeout = .milliseconds(200)
+            try await withClient(configuration) { client in
+                await #expect(throws: RedisClientError.timeout) {
+                    try await client.send("DEBUG", "SLEEP", "1")
+                }
+                // The server is still asleep: this command must wait for it on a new connection.
+                let reply = try await client.send(RedisCommand(["PING"]), timeout: .seconds(30))
+                #expect(reply == .simpleString("PONG"))
+            }
+        }
+    }
+
+    @Test("while the server is down commands fail with connectionUnavailable; the same client recovers after a restart")
+    func serverRestart() async throws {
+        try await withRedisServer { server in
+            var configuration = try RedisConfiguration(url: server.url)
+            // Generous timeouts: a command that waited for them instead of failing at once ends in .timeout and fails the test.
+            configuration.commandTimeout = .seconds(30)
+            configuration.connectTimeout = .seconds(30)
+            try await withClient(configuration) { client in
+                try await client.send("SET", "k", "v")
+                server.crash()
+                await expectUnavailable { try await client.send("GET", "k") }
+                for _ in 0..<3 {
+                    let message = await expectUnavailable { try await client.send("PING") }
+                    #expect(message?.contains("cannot connect to 127.0.0.1:\(server.port)") == true)
+                }
+                try await server.restart()
+                #expect(try await client.send("PING") == .simpleString("PONG"))
+                #expect(try await client.send("GET", "k").isNull)
+            }
+        }
+    }
+
+    @Test("a caller running on an event loop gets that loop's connection")
+    func eventLoopAffinity() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 4)
+        let loops = Array(group.makeIterator())
+        try await withRedisServer { server in
+            var configuration = try RedisConfiguration(url: server.url)
+            configuration.maximumConnections = 1
+            // Out of order, so that handing out loops round-robin cannot pass by chance.
+            for index in [3, 0, 2, 1] {
+                try await withClient(configuration, group: group) { client in
+                    let caller = EventLoopBoundCaller(loop: loops[index])
+                    #expect(try await caller.send("PING", via: client) == .simpleString("PONG"))
+                    // With one connection allowed, every loop is handed the one that exists.
+                    let connection = try await client.pool.connection(on: loops[(index + 1) % loops.count])
+                    #expect(connection.eventLoop === loops[index])
+                }
+            }
+        }
+        try await group.shutdownGracefully()
+    }
+
+    @Test("one connection per event loop, at most maximumConnections in all, one attempt per loop")
+    func poolBounds() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 4)
+        let loops = Array(group.makeIterator())
+        try await withRedisServer { server in
+            var configuration = try RedisConfiguration(url: server.url)
+            configuration.maximumConnections = 2
+            let observer = try await RedisConnection.connect(configuration: configuration, eventLoop: loops[0])
+            let before = try await Self.connectionsReceived(observer)
+            try await withClient(configuration, group: group) { client in
+                let first = try await withThrowingTaskGroup(of: RedisConnection.self) { tasks in
+                    for _ in 0..<20 {
+                        tasks.addTask { try await client.pool.connection(on: loops[1]) }
+                    }
+                    var connections: [RedisConnection] = []
+                    for try await connection in tasks {
+                        connections.append(connection)
+                    }
+                    return connections
+                }
+                #expect(first.allSatisfy { $0 === first[0] && $0.eventLoop === loops[1] })
+                let second = try await client.pool.connection(on: loops[2])
+                #expect(second !== first[0])
+                #expect(second.eventLoop === loops[2])
+                let third = try await client.pool.connection(on: loops[3])
+                #expect(third === first[0] || third === second)
+            }
+            #expect(try await Self.connectionsReceived(observer) - before == 2)
+            await observer.close()
+        }
+        try await group.shutdownGracefully()
+    }
+
+    @Test("a closed client refuses commands")
+    func closedClient() async throws {
+        try await withRedisServer { server in
+            let client = RedisClient(configuration: try RedisConfiguration(url: server.url))
+            #expect(try await client.send("PING") == .simpleString("PONG"))
+            await client.close()
+            await #expect(throws: RedisClientError.closed) { try await client.send("PING") }
+        }
+    }
+
+    static func connectionsReceived(_ connection: RedisConnection) async throws -> Int {
+        let info = try await connection.send(RedisCommand(["INFO", "stats"]), timeout: .seconds(10)).string ?? ""
+        let line = info.split(whereSeparator: \.isNewline).first { $0.hasPrefix("total_connections_received:") }
+        return Int(line?.split(separator: ":").last ?? "") ?? -1
+    }
+}

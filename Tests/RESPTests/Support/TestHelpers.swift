@@ -1,0 +1,74 @@
+import NIOCore
+import NIOPosix
+import Testing
+
+import RESP
+
+/// Runs `body` with a client, closing the client however `body` ends.
+func withClient(
+    _ configuration: RedisConfiguration,
+    group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+    _ body: (RedisClient) async throws -> Void
+) async throws {
+    let client = RedisClient(configuration: configuration, eventLoopGroup: group)
+    do {
+        try await body(client)
+    } catch {
+        await client.close()
+        throw error
+    }
+    await client.close()
+}
+
+/// Expects `body` to throw ``RedisClientError/server(_:)`` with a message starting with `prefix`.
+func expectServerError(
+    _ prefix: String,
+    sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: () async throws -> RESPValue
+) async {
+    await #expect(sourceLocation: sourceLocation) {
+        _ = try await body()
+    } throws: { error in
+        guard case .server(let message) = error as? RedisClientError else { return false }
+        return message.hasPrefix(prefix)
+    }
+}
+
+/// Expects `body` to throw ``RedisClientError/connectionUnavailable(_:)`` and returns its message.
+@discardableResult
+func expectUnavailable(
+    sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: () async throws -> RESPValue
+) async -> String? {
+    do {
+        let reply = try await body()
+        Issue.record("expected connectionUnavailable, got \(reply)", sourceLocation: sourceLocation)
+    } catch RedisClientError.connectionUnavailable(let message) {
+        return message
+    } catch {
+        Issue.record("expected connectionUnavailable, got \(error)", sourceLocation: sourceLocation)
+    }
+    return nil
+}
+
+extension RESPValue {
+    static func bulk(_ text: String) -> RESPValue { .bulkString(ByteBuffer(string: text)) }
+}
+
+/// Calls the client from a task that runs on `loop`, the way code bound to an event loop does.
+actor EventLoopBoundCaller {
+    let loop: any EventLoop
+
+    init(loop: any EventLoop) {
+        self.loop = loop
+    }
+
+    nonisolated var unownedExecutor: UnownedSerialExecutor {
+        self.loop.executor.asUnownedSerialExecutor()
+    }
+
+    func send(_ arguments: String..., via client: RedisClient) async throws -> RESPValue {
+        self.loop.preconditionInEventLoop()
+        return try await client.send(RedisCommand(arguments))
+    }
+}
