@@ -19,7 +19,26 @@ import Testing
         ("huge number", #"{"username": 1e999999, "password": "x"}"#),
         ("long username", #"{"username": "\#(String(repeating: "a", count: 10000))", "password": "correct horse battery"}"#),
         ("invalid utf8 escape", #"{"username": "\udc00", "password": "correct horse battery"}"#),
+        ("trailing comma", #"{"username": "mo", "password": "correct horse battery",}"#),
+        ("repeated key", #"{"username": "mo", "username": "ma", "password": "correct horse battery"}"#),
+        ("comment", #"{"username": "mo" /* hi */, "password": "correct horse battery"}"#),
+        ("two values", #"{} {}"#),
     ]
+
+    @Test func aSloppyBodyNeverActsAsAnEmptyOne() async throws {
+        let node = try TestNode()
+        try await node.makeAdmin("chief")
+        try await node.test { client in
+            let admin = try #require(try await client.login("chief").json["token"] as? String)
+            let victim = try await client.signedIn("quin")
+            let id = try #require(try await client.call(.get, "/api/session", token: victim)["user.id"] as? String)
+            for body in [#"{"device": "mobile",}"#, #"{"device": "mobile", "device": "web"}"#, "[]"] {
+                let reply = try await client.call(.post, "/api/admin/users/\(id)/kickout", json: body, token: admin)
+                #expect(reply.errorCode == "INVALID_INPUT", "\(body)")
+            }
+            #expect(try await client.call(.get, "/api/session", token: victim).status == .ok)
+        }
+    }
 
     @Test func everyMalformedBodyIsA400WithTheErrorShape() async throws {
         try await TestNode().test { client in

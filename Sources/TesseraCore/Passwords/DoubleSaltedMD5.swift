@@ -20,18 +20,11 @@ enum DoubleSaltedMD5 {
 
     /// `dbPass` as raw digest bytes, for a constant-time comparison with the stored one.
     static func databaseDigest(password: String, userSalt: String) -> [UInt8] {
-        let formPassword = hex(Insecure.MD5.hash(data: Array(salted(password, with: clientSalt).utf8)))
+        let formPassword = Hex.encode(Insecure.MD5.hash(data: Array(salted(password, with: clientSalt).utf8)))
         return Array(Insecure.MD5.hash(data: Array(salted(formPassword, with: Array(userSalt)).utf8)))
     }
 
     private static func salted(_ text: String, with salt: [Character]) -> String {
         String([salt[0], salt[2]]) + text + String([salt[5], salt[4]])
-    }
-
-    private static func hex(_ digest: Insecure.MD5.Digest) -> String {
-        digest.map { byte in
-            let digits = String(byte, radix: 16)
-            return byte < 0x10 ? "0" + digits : digits
-        }.joined()
     }
 }

@@ -53,6 +53,9 @@ public struct PasswordHasher: Sendable {
             // outputs over a salt the caller never sees, so the timing gives nothing to steer.
             return Bcrypt.verify(password, hash: hash) ? .valid(needsRehash: true) : .invalid
         case .doubleSaltedMD5(let userSalt, let digest):
+            // MD5 takes microseconds: without this, an imported account would answer far
+            // sooner than a missing one and give away that it exists.
+            dummyVerify(password)
             let computed = DoubleSaltedMD5.databaseDigest(password: password, userSalt: userSalt)
             return ConstantTime.equals(computed, digest) ? .valid(needsRehash: true) : .invalid
         case nil:

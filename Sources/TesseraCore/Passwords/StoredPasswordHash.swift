@@ -40,7 +40,7 @@ enum StoredPasswordHash {
     }
 
     private init?(bcrypt fields: [Substring]) {
-        guard fields.count == 4, fields[2].utf8.count == 2, let cost = Int(fields[2]),
+        guard fields.count == 4, fields[2].utf8.count == 2, let cost = Self.decimal(fields[2]),
             Self.bcryptCosts.contains(cost),
             fields[3].utf8.count == 53, fields[3].utf8.allSatisfy(Self.isBcryptBase64)
         else { return nil }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOPosix
@@ -81,8 +82,14 @@ public enum TesseraApp {
         router.group().route(.post, "/api/accounts", in: table, use: accounts.register)
             .route(.post, "/api/login", in: table, use: sessions.login)
 
-        let session = SessionMiddleware(services: services)
-        router.group().add(middleware: session).route(.get, "/auth/verify", in: table, use: GatewayRoutes().verify)
+        // nginx's auth_request forwards the original method; the origin check belongs to
+        // the protected app, whose pages are not Tessera's.
+        let gateway = router.group().add(middleware: SessionMiddleware(services: services, checksOrigin: false))
+        for method: HTTPRequest.Method in [.get, .head, .post, .put, .patch, .delete] {
+            gateway.route(method, "/auth/verify", in: table, use: GatewayRoutes().verify)
+        }
+
+        let session = SessionMiddleware(services: services, checksOrigin: true)
 
         router.group().add(middleware: session).add(middleware: RequireLogin())
             .route(.post, "/api/logout", in: table, use: sessions.logout)

@@ -38,6 +38,15 @@ public enum JSONRequest {
         }
         guard buffer.readableBytes > 0 else { throw APIError.invalidInput("A JSON body is required.") }
         do {
+            try StrictJSON.validate(Array(buffer.readableBytesView))
+        } catch StrictJSON.Failure.duplicateKey(let key) {
+            throw APIError.invalidInput("The field '\(key.prefix(64))' appears twice.", field: String(key.prefix(64)))
+        } catch StrictJSON.Failure.tooDeep {
+            throw APIError.invalidInput("The body is nested too deeply.")
+        } catch {
+            throw APIError.invalidInput("The body is not valid JSON.")
+        }
+        do {
             return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
         } catch let DecodingError.keyNotFound(key, context) {
             throw APIError.invalidInput("The field '\(path(context.codingPath + [key]))' is required.", field: path(context.codingPath + [key]))

@@ -4,18 +4,20 @@ import TesseraCore
 
 /// Reads the token (`Authorization: Bearer`, else the cookie; never the query string), asks
 /// the session store once (which renews when due), loads the account and puts both into the
-/// request context. It refuses nothing itself except a cross-site write authenticated by
-/// cookie (403 `CSRF_REJECTED`); ``RequireLogin`` turns a missing identity into a 401.
+/// request context. It refuses nothing itself except, where `checksOrigin`, a cross-site
+/// write authenticated by cookie (403 `CSRF_REJECTED`); ``RequireLogin`` turns a missing
+/// identity into a 401.
 /// Responses of this path are never cached.
 struct SessionMiddleware: RouterMiddleware {
     typealias Context = TesseraRequestContext
     let services: TesseraServices
+    let checksOrigin: Bool
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         if let (token, fromCookie) = presentedToken(in: request) {
             context.authenticatedByCookie = fromCookie
-            if fromCookie, request.method.changesState, !services.origin.allows(request) {
+            if checksOrigin, fromCookie, request.method.changesState, !services.origin.allows(request) {
                 throw APIError(.forbidden, code: "CSRF_REJECTED", message: "Cross-site requests authenticated by cookie are refused.")
             }
             try await resolve(token, into: &context)

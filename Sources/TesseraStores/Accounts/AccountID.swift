@@ -1,3 +1,5 @@
+import TesseraCore
+
 /// New account ids: 128 random bits as 26 lower-case base32 characters (RFC 4648
 /// alphabet, no padding), e.g. `k3q7…`. Not sequential, so an id reveals neither how many
 /// accounts exist nor which ones were made around the same time.
@@ -5,12 +7,10 @@ enum AccountID {
     private static let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)
 
     static func generate() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         var text: [UInt8] = []
         var buffer = 0
         var bits = 0
-        for byte in bytes {
+        for byte in SecureRandom.bytes(16) {
             buffer = buffer << 8 | Int(byte)
             bits += 8
             while bits >= 5 {

@@ -50,6 +50,16 @@ struct AccountRow {
         }
     }
 
+    /// The account `create` writes: a new id, active, created and updated now.
+    static func newUser(_ account: NewAccount) -> User {
+        let now = Timestamp.now()
+        return User(
+            id: AccountID.generate(), username: account.username, email: account.email, phone: account.phone,
+            emailVerified: account.emailVerified, phoneVerified: account.phoneVerified,
+            passwordHash: account.passwordHash, roles: account.roles, createdAt: now, updatedAt: now
+        )
+    }
+
     /// The case-folded form kept in `username_key` and `email_key` and used to find them.
     static func key(_ identifier: String) -> String {
         identifier.lowercased()

@@ -28,6 +28,12 @@ public final class PostgresAccountStore: AccountStore {
     /// Migrations may rewrite large tables; they get longer than ordinary operations.
     static let migrationTimeout = Duration.seconds(300)
 
+    /// Connects, then applies any schema migrations this database has not had yet.
+    ///
+    /// - Parameters:
+    ///   - url: `postgres://user:password@host:port/database`, optionally `?sslmode=disable`
+    ///     (see the accepted forms in the project's PostgreSQL URL rules).
+    ///   - timeout: how long one operation may wait for the database before it is unavailable.
     public init(
         url: String, logger: Logger = Logger(label: "tessera.accounts.postgres"), timeout: Duration = .seconds(10)
     ) async throws {
@@ -48,12 +54,8 @@ public final class PostgresAccountStore: AccountStore {
     }
 
     public func create(_ account: NewAccount) async throws -> User {
-        let now = Timestamp.now()
-        let user = User(
-            id: AccountID.generate(), username: account.username, email: account.email, phone: account.phone,
-            emailVerified: account.emailVerified, phoneVerified: account.phoneVerified,
-            passwordHash: account.passwordHash, roles: account.roles, createdAt: now, updatedAt: now
-        )
+        let user = AccountRow.newUser(account)
+        let now = user.createdAt
         // One INSERT is atomic: a unique violation leaves no trace of the account.
         let query: PostgresQuery = """
             INSERT INTO users (id, username, username_key, email, email_key, phone, email_verified,
@@ -98,7 +100,10 @@ public final class PostgresAccountStore: AccountStore {
     @discardableResult
     public func setPasswordHash(_ hash: String, for userID: String) async throws -> Bool {
         try await updated(
-            "UPDATE users SET password_hash = \(hash), updated_at = \(Timestamp.now()) WHERE id = \(userID) RETURNING id")
+            """
+            UPDATE users SET password_hash = \(hash), updated_at = \(Timestamp.now())
+            WHERE id = \(userID) RETURNING id
+            """)
     }
 
     public func setRoles(_ roles: [String], for userID: String) async throws -> User? {
@@ -124,7 +129,10 @@ public final class PostgresAccountStore: AccountStore {
     @discardableResult
     public func setEmailVerified(_ verified: Bool, for userID: String) async throws -> Bool {
         try await updated(
-            "UPDATE users SET email_verified = \(verified), updated_at = \(Timestamp.now()) WHERE id = \(userID) RETURNING id")
+            """
+            UPDATE users SET email_verified = \(verified), updated_at = \(Timestamp.now())
+            WHERE id = \(userID) RETURNING id
+            """)
     }
 
     public func ping() async throws {
@@ -169,8 +177,10 @@ public final class PostgresAccountStore: AccountStore {
         try await client.withTransaction(logger: logger) { connection in
             _ = try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLockKey))", logger: logger)
                 .collect()
-            _ = try await connection.query(PostgresQuery(unsafeSQL: AccountSchema.postgresMigrationTable), logger: logger)
-                .collect()
+            _ = try await connection.query(
+                PostgresQuery(unsafeSQL: AccountSchema.postgresMigrationTable), logger: logger
+            )
+            .collect()
             var applied: Set<Int> = []
             let rows = try await connection.query(
                 "SELECT version FROM tessera_migrations WHERE component = \(AccountSchema.component)", logger: logger)

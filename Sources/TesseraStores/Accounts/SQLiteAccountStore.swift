@@ -15,11 +15,11 @@ import TesseraCore
 /// ```
 public final class SQLiteAccountStore: AccountStore {
     private let pool: SQLiteConnectionPool
-    private let logger: Logger
 
     /// Reads run on up to this many connections at once; writes take turns.
     static let maximumConnections = 4
 
+    /// Opens (or creates) the file at `path`, then applies any schema migrations it has not had yet.
     public init(path: String, logger: Logger = Logger(label: "tessera.accounts.sqlite")) async throws {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         do {
@@ -28,7 +28,6 @@ public final class SQLiteAccountStore: AccountStore {
             throw AccountStoreError.unavailable("cannot create the folder for \(path): \(error)")
         }
         self.pool = SQLiteConnectionPool(path: path, maximumConnections: Self.maximumConnections, logger: logger)
-        self.logger = logger
         do {
             try await withConnection { connection in
                 _ = try await connection.query("PRAGMA journal_mode = WAL")
@@ -41,12 +40,8 @@ public final class SQLiteAccountStore: AccountStore {
     }
 
     public func create(_ account: NewAccount) async throws -> User {
-        let now = Timestamp.now()
-        let user = User(
-            id: AccountID.generate(), username: account.username, email: account.email, phone: account.phone,
-            emailVerified: account.emailVerified, phoneVerified: account.phoneVerified,
-            passwordHash: account.passwordHash, roles: account.roles, createdAt: now, updatedAt: now
-        )
+        let user = AccountRow.newUser(account)
+        let now = user.createdAt
         let binds: [SQLiteData] = [
             .text(user.id), textOrNull(user.username), textOrNull(AccountRow.key(user.username)),
             textOrNull(user.email), textOrNull(AccountRow.key(user.email)), textOrNull(user.phone),
@@ -173,15 +168,17 @@ public final class SQLiteAccountStore: AccountStore {
             _ = try await connection.query(AccountSchema.sqliteMigrationTable)
             let applied = try await connection.query(
                 "SELECT version FROM tessera_migrations WHERE component = ?", [.text(AccountSchema.component)]
-            ).compactMap { $0.column("version")?.integer }.map { Int($0) }
+            ).compactMap { $0.column("version")?.integer.map { Int($0) } }
             for migration in AccountSchema.sqlite where !applied.contains(migration.version) {
                 for statement in migration.statements {
                     _ = try await connection.query(statement)
                 }
                 _ = try await connection.query(
                     "INSERT INTO tessera_migrations (component, version, name, applied_at) VALUES (?, ?, ?, ?)",
-                    [.text(AccountSchema.component), .integer(SQLiteInt64(migration.version)), .text(migration.name),
-                     .integer(SQLiteInt64(Timestamp.milliseconds(Timestamp.now())))])
+                    [
+                        .text(AccountSchema.component), .integer(SQLiteInt64(migration.version)), .text(migration.name),
+                        .integer(SQLiteInt64(Timestamp.milliseconds(Timestamp.now()))),
+                    ])
                 logger.info(
                     "Applied account schema migration",
                     metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
