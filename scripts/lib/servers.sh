@@ -1,0 +1,178 @@
+# shellcheck shell=bash
+# Throwaway servers for tests and benchmarks, sourced by scripts/test and bench/*.sh.
+#
+# Every server listens on 127.0.0.1 on a free port, keeps its data under $SERVERS_TMP,
+# and runs in its own process group; servers_stop_all stops each group it started
+# (call it from an EXIT trap). Nothing here stops a process it did not start.
+
+SERVERS_TMP=${SERVERS_TMP:-}
+SERVER_PGIDS=()
+SERVER_STOP_SIGNALS=()
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+die() {
+    printf 'error: %s\n' "$*" >&2
+    exit 1
+}
+
+servers_init() {
+    if [ -z "$SERVERS_TMP" ]; then
+        SERVERS_TMP=$(mktemp -d "${TMPDIR:-/tmp}/tessera-servers.XXXXXX")
+    fi
+    # PostgreSQL runs as its own user and must be able to reach its folder below this one.
+    chmod 755 "$SERVERS_TMP"
+}
+
+free_port() {
+    python3 - <<'PY'
+import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()
+PY
+}
+
+APT_UPDATED=0
+
+# apt_install PACKAGE...: installs with apt, running `apt-get update` at most once per run.
+# Package scripts must not start system-wide daemons: a policy-rc.d that answers 101 stops
+# them for the length of the install.
+apt_install() {
+    [ "$(id -u)" = 0 ] || die "missing packages ($*); install them or run as root"
+    log "installing $*"
+    local policy=/usr/sbin/policy-rc.d created_policy=0 status=0
+    if [ ! -e "$policy" ]; then
+        printf '#!/bin/sh\nexit 101\n' >"$policy"
+        chmod 755 "$policy"
+        created_policy=1
+    fi
+    if [ "$APT_UPDATED" = 0 ]; then
+        DEBIAN_FRONTEND=noninteractive apt-get update -q >&2 || status=$?
+        APT_UPDATED=1
+    fi
+    if [ "$status" = 0 ]; then
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" >&2 ||
+            status=$?
+    fi
+    if [ "$created_policy" = 1 ]; then rm -f "$policy"; fi
+    [ "$status" = 0 ] || die "apt-get install $* failed"
+}
+
+# ensure_debian_packages COMMAND:PACKAGE...: installs each package whose command (a name on
+# PATH or a file path) is missing.
+ensure_debian_packages() {
+    local missing=() pair cmd
+    for pair in "$@"; do
+        cmd=${pair%%:*}
+        command -v "$cmd" >/dev/null 2>&1 || [ -x "$cmd" ] || missing+=("${pair#*:}")
+    done
+    [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+}
+
+postgres_bin_dir() {
+    local dirs=(/usr/lib/postgresql/*/bin)
+    [ -d "${dirs[0]}" ] || return 0
+    printf '%s\n' "${dirs[@]}" | sort -V | tail -n 1
+}
+
+# The postgres binaries are not on PATH; this names a file that exists once it is installed.
+postgres_initdb_path() {
+    local dir
+    dir=$(postgres_bin_dir)
+    if [ -n "$dir" ]; then echo "$dir/initdb"; else echo /usr/lib/postgresql/initdb-missing; fi
+}
+
+# start_group SIGNAL LOGFILE COMMAND...: starts COMMAND in a new process group and
+# remembers the group and the signal that stops it cleanly. Sets STARTED_PGID (the group id,
+# which is also the pid of COMMAND: setsid does not fork outside a group leader).
+start_group() {
+    local stop_signal=$1 logfile=$2
+    shift 2
+    setsid "$@" >>"$logfile" 2>&1 </dev/null &
+    STARTED_PGID=$!
+    SERVER_PGIDS+=("$STARTED_PGID")
+    SERVER_STOP_SIGNALS+=("$stop_signal")
+}
+
+group_alive() { kill -0 -- "-$1" 2>/dev/null; }
+
+stop_group() {
+    local pgid=$1 signal=${2:-TERM} i
+    group_alive "$pgid" || return 0
+    kill -s "$signal" -- "-$pgid" 2>/dev/null || true
+    for i in $(seq 1 100); do
+        group_alive "$pgid" || return 0
+        sleep 0.1
+    done
+    kill -s KILL -- "-$pgid" 2>/dev/null || true
+}
+
+servers_stop_all() {
+    local i
+    for ((i = ${#SERVER_PGIDS[@]} - 1; i >= 0; i--)); do
+        stop_group "${SERVER_PGIDS[$i]}" "${SERVER_STOP_SIGNALS[$i]}"
+    done
+    SERVER_PGIDS=()
+    SERVER_STOP_SIGNALS=()
+}
+
+# wait_until SECONDS COMMAND...: runs COMMAND until it succeeds; fails after SECONDS.
+wait_until() {
+    local seconds=$1 deadline
+    shift
+    deadline=$((SECONDS + seconds))
+    until "$@" >/dev/null 2>&1; do
+        [ "$SECONDS" -lt "$deadline" ] || return 1
+        sleep 0.1
+    done
+}
+
+# Sets REDIS_PORT and REDIS_URL.
+start_redis() {
+    local dir="$SERVERS_TMP/redis"
+    mkdir -p "$dir"
+    REDIS_PORT=$(free_port)
+    start_group TERM "$dir/redis.log" redis-server \
+        --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$dir" \
+        --save '' --appendonly no --protected-mode no --daemonize no
+    if ! wait_until 30 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping; then
+        tail -n 20 "$dir/redis.log" >&2
+        die "redis-server did not start on port $REDIS_PORT"
+    fi
+    REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+    log "redis-server on $REDIS_URL (process group $STARTED_PGID)"
+}
+
+# start_postgres NAME...: starts PostgreSQL, creates the databases named, and sets
+# POSTGRES_PORT and DATABASE_URL (the URL of the first database).
+start_postgres() {
+    [ $# -gt 0 ] || set -- tessera_test
+    local bin dir database
+    bin=$(postgres_bin_dir)
+    [ -n "$bin" ] || die "PostgreSQL binaries not found under /usr/lib/postgresql"
+    dir="$SERVERS_TMP/postgres"
+    mkdir -p "$dir/socket"
+    chown -R postgres:postgres "$dir"
+    runuser -u postgres -- "$bin/initdb" -D "$dir/data" --auth trust -U postgres \
+        --encoding UTF8 --no-locale >"$dir/initdb.log" 2>&1 ||
+        { tail -n 20 "$dir/initdb.log" >&2; die "initdb failed"; }
+    POSTGRES_PORT=$(free_port)
+    # SIGINT is PostgreSQL's "fast" shutdown: it does not wait for clients to leave.
+    start_group INT "$dir/postgres.log" runuser -u postgres -- "$bin/postgres" \
+        -D "$dir/data" -p "$POSTGRES_PORT" -k "$dir/socket" -c listen_addresses=127.0.0.1 \
+        -c fsync=off -c synchronous_commit=off -c full_page_writes=off
+    if ! wait_until 60 "$bin/pg_isready" -q -h 127.0.0.1 -p "$POSTGRES_PORT" -U postgres; then
+        tail -n 20 "$dir/postgres.log" >&2
+        die "PostgreSQL did not start on port $POSTGRES_PORT"
+    fi
+    for database in "$@"; do
+        "$bin/createdb" -h 127.0.0.1 -p "$POSTGRES_PORT" -U postgres "$database" ||
+            die "createdb $database failed"
+    done
+    DATABASE_URL=$(postgres_url "$1")
+    log "PostgreSQL on $DATABASE_URL (process group $STARTED_PGID; databases $*)"
+}
+
+postgres_url() { echo "postgres://postgres@127.0.0.1:$POSTGRES_PORT/$1"; }
