@@ -32,9 +32,10 @@ import Testing
             let admin = try #require(try await client.login("chief").json["token"] as? String)
             let victim = try await client.signedIn("quin")
             let id = try #require(try await client.call(.get, "/api/session", token: victim)["user.id"] as? String)
-            for body in [#"{"device": "mobile",}"#, #"{"device": "mobile", "device": "web"}"#, "[]"] {
-                let reply = try await client.call(.post, "/api/admin/users/\(id)/kickout", json: body, token: admin)
-                #expect(reply.errorCode == "INVALID_INPUT", "\(body)")
+            let invalidUTF8 = ByteBuffer(bytes: Array(#"{"note": ""#.utf8) + [0xFF, 0xFE] + Array(#""}"#.utf8))
+            for body in [#"{"device": "mobile",}"#, #"{"device": "mobile", "device": "web"}"#, "[]"].map({ ByteBuffer(string: $0) }) + [invalidUTF8] {
+                let reply = try await client.call(.post, "/api/admin/users/\(id)/kickout", token: admin, headers: [.contentType: "application/json"], rawBody: body)
+                #expect(reply.errorCode == "INVALID_INPUT", "\(String(buffer: body))")
             }
             #expect(try await client.call(.get, "/api/session", token: victim).status == .ok)
         }

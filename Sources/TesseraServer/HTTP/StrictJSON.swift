@@ -13,9 +13,10 @@ struct StrictJSON {
     private let bytes: [UInt8]
     private var index = 0
 
-    /// Throws unless `bytes` is exactly one JSON value with unique keys, nested at most
-    /// ``maximumDepth`` deep.
+    /// Throws unless `bytes` is exactly one JSON value in valid UTF-8 with unique keys,
+    /// nested at most ``maximumDepth`` deep.
     static func validate(_ bytes: [UInt8]) throws {
+        guard String(validating: bytes, as: UTF8.self) != nil else { throw Failure.syntax }
         var parser = StrictJSON(bytes: bytes)
         parser.skipWhitespace()
         try parser.value(depth: 0)
