@@ -12,6 +12,9 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("redis-url"), help: "Redis URL for sessions; in memory when absent.")
     var redisURL: String?
 
+    @Option(name: .customLong("redis-namespace"), help: "Prefix of every Redis key (default tessera).")
+    var redisNamespace: String?
+
     @Option(name: .customLong("server-key"), help: "Base64 of 32+ bytes signing tokens; shared by the nodes of a cluster.")
     var serverKey: String?
 
@@ -23,6 +26,7 @@ struct StoreOptions: ParsableArguments {
         values["data-dir"] = dataDirectory.map { .init(.string($0), isSecret: false) }
         values["database-url"] = databaseURL.map { .init(.string($0), isSecret: true) }
         values["redis-url"] = redisURL.map { .init(.string($0), isSecret: true) }
+        values["redis-namespace"] = redisNamespace.map { .init(.string($0), isSecret: false) }
         values["server-key"] = serverKey.map { .init(.string($0), isSecret: true) }
         values["config"] = config.map { .init(.string($0), isSecret: false) }
         return values

@@ -10,7 +10,8 @@ import Testing
 /// A Tessera node for in-process tests: SQLite in a temporary folder, sessions in memory
 /// (or in the test Redis), cheap password hashing, and a clock the test moves.
 struct TestNode {
-    let clock = ManualWallClock()
+    /// Starts on a whole second, so waits computed from it come out in whole seconds.
+    let clock = ManualWallClock(Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)))
     let dataDirectory: String
     let settings: [String: ConfigValue]
 
@@ -20,6 +21,7 @@ struct TestNode {
             "data-dir": .init(.string(dataDirectory), isSecret: false),
             "password-cost": .init(.int(10), isSecret: false),
             "public-url": .init(.string("http://tessera.test"), isSecret: false),
+            "redis-namespace": .init(.string("test-\(SecureRandom.identifier(length: 10))"), isSecret: false),
         ]
         if redis { values["redis-url"] = .init(.string(try TestServersEnvironment.requireRedisURL()), isSecret: false) }
         values.merge(settings) { $1 }
@@ -31,13 +33,21 @@ struct TestNode {
         return try TesseraConfiguration(reader: ConfigReader(provider: provider))
     }
 
-    /// Runs `body` against the app in-process.
-    func test<Value>(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
+    /// Runs `body` against the app in-process, then closes its stores.
+    func test<Value: Sendable>(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
         var logger = Logger(label: "tessera-test")
         logger.logLevel = .warning
-        let app = try await TesseraApp.build(configuration: try configuration(), logger: logger, clock: clock)
-        defer { try? FileManager.default.removeItem(atPath: dataDirectory) }
-        return try await app.test(.router, body)
+        let opened = try await TesseraApp.openServices(configuration: try configuration(), logger: logger, clock: clock)
+        let app = Application(router: TesseraApp.makeRouter(services: opened.services), logger: logger)
+        let result: Result<Value, any Error>
+        do {
+            result = .success(try await app.test(.router, body))
+        } catch {
+            result = .failure(error)
+        }
+        await opened.close()
+        try? FileManager.default.removeItem(atPath: dataDirectory)
+        return try result.get()
     }
 }
 

@@ -8,6 +8,10 @@ public enum TesseraError: Error, Equatable, Sendable {
     case badCredentials
     case accountDisabled
     case sessionLimit
+    /// Too many failed logins for this identifier; try again after the wait.
+    case tooManyAttempts(retryAfter: Duration)
+    /// Too many requests from this client under a rate-limit rule.
+    case rateLimited(retryAfter: Duration)
     case refused(RefusalReason)
     case forbidden
     case notFound
@@ -22,6 +26,8 @@ public enum TesseraError: Error, Equatable, Sendable {
         case .badCredentials: return "BAD_CREDENTIALS"
         case .accountDisabled: return "ACCOUNT_DISABLED"
         case .sessionLimit: return "SESSION_LIMIT"
+        case .tooManyAttempts: return "TOO_MANY_ATTEMPTS"
+        case .rateLimited: return "RATE_LIMITED"
         case .refused(let reason): return reason.rawValue
         case .forbidden: return "FORBIDDEN"
         case .notFound: return "NOT_FOUND"
@@ -37,10 +43,23 @@ public enum TesseraError: Error, Equatable, Sendable {
         case .badCredentials: return "The login or the password is wrong."
         case .accountDisabled: return "This account is disabled."
         case .sessionLimit: return "This account has reached its number of signed-in devices. Sign out on another device first."
+        case .tooManyAttempts(let wait): return "Too many failed logins. Try again in \(Self.describe(wait))."
+        case .rateLimited(let wait): return "Too many requests. Try again in \(Self.describe(wait))."
         case .refused(let reason): return reason.message
         case .forbidden: return "You do not have permission to do this."
         case .notFound: return "Not found."
         case .storeUnavailable: return "The service is temporarily unavailable. Try again shortly."
         }
+    }
+
+    /// Whole seconds, rounded up: what `Retry-After` carries.
+    public static func retryAfterSeconds(_ wait: Duration) -> Int64 {
+        let (seconds, attoseconds) = wait.components
+        return max(1, seconds + (attoseconds > 0 ? 1 : 0))
+    }
+
+    private static func describe(_ wait: Duration) -> String {
+        let seconds = retryAfterSeconds(wait)
+        return seconds < 120 ? "\(seconds) seconds" : "\((seconds + 59) / 60) minutes"
     }
 }

@@ -5,10 +5,12 @@ import ServiceLifecycle
 import TesseraCore
 import TesseraStores
 
-/// The stores a configuration names: memory or Redis for sessions, SQLite or PostgreSQL
-/// for accounts, with what keeps them tidy and closes them at shutdown.
+/// The stores a configuration names: memory or Redis for sessions and limits, SQLite or
+/// PostgreSQL for accounts, with what keeps them tidy and closes them at shutdown.
 struct Stores: Sendable {
     var sessions: any SessionStore
+    var rateLimits: any RateLimitStore
+    var loginFailures: any LoginFailureStore
     var accounts: any AccountStore
     var lifecycle: [any Service]
     var sessionsKind: String
@@ -34,7 +36,9 @@ struct Stores: Sendable {
             let client = RedisClient(configuration: try RedisConfiguration(url: url), logger: logger)
             lifecycle.append(RedisCloser(client: client))
             return Stores(
-                sessions: RedisSessionStore(client: client), accounts: cached, lifecycle: lifecycle, sessionsKind: "redis",
+                sessions: RedisSessionStore(client: client, namespace: configuration.redisNamespace),
+                rateLimits: RedisRateLimitStore(client: client, namespace: configuration.redisNamespace),
+                loginFailures: RedisLoginFailureStore(client: client, namespace: configuration.redisNamespace), accounts: cached, lifecycle: lifecycle, sessionsKind: "redis",
                 accountsKind: accountsKind,
                 close: {
                     await client.close()
@@ -42,9 +46,15 @@ struct Stores: Sendable {
                 })
         }
         let memory = MemorySessionStore()
-        lifecycle.append(MemorySessionSweeper(store: memory))
+        let rateLimits = MemoryRateLimitStore()
+        let loginFailures = MemoryLoginFailureStore()
+        lifecycle.append(MemorySweeper { now in
+            memory.purge(now: now)
+            rateLimits.purge(now: now)
+            loginFailures.purge(now: now)
+        })
         return Stores(
-            sessions: memory, accounts: cached, lifecycle: lifecycle, sessionsKind: "memory", accountsKind: accountsKind,
+            sessions: memory, rateLimits: rateLimits, loginFailures: loginFailures, accounts: cached, lifecycle: lifecycle, sessionsKind: "memory", accountsKind: accountsKind,
             close: { try? await cached.close() })
     }
 }
@@ -68,16 +78,16 @@ struct RedisCloser: Service {
     }
 }
 
-/// Drops expired in-memory sessions once a minute, so sessions nobody presents again do
-/// not pile up.
-struct MemorySessionSweeper: Service {
-    let store: MemorySessionStore
+/// Drops expired in-memory sessions, limits and failure counts once a minute, so entries
+/// nobody touches again do not pile up.
+struct MemorySweeper: Service {
+    let sweep: @Sendable (Date) -> Void
 
     func run() async throws {
         try? await cancelWhenGracefulShutdown {
             while true {
                 try await Task.sleep(for: .seconds(60))
-                store.purge(now: Date())
+                sweep(Date())
             }
         }
     }

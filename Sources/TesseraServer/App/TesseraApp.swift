@@ -36,10 +36,13 @@ public enum TesseraApp {
             logger: logger)
     }
 
-    /// The services of a node without its HTTP server, for operator commands.
-    public static func openServices(configuration: TesseraConfiguration, logger: Logger = Logger(label: "tessera")) async throws -> OpenedServices {
+    /// The services of a node without its HTTP server, for operator commands and for
+    /// driving ``makeRouter(services:)`` in tests. Call `close` when done.
+    public static func openServices(
+        configuration: TesseraConfiguration, logger: Logger = Logger(label: "tessera"), clock: any WallClock = SystemWallClock()
+    ) async throws -> OpenedServices {
         let stores = try await Stores.open(configuration: configuration, logger: logger)
-        let services = try makeServices(configuration: configuration, stores: stores, metrics: TesseraMetrics(), clock: SystemWallClock(), logger: logger)
+        let services = try makeServices(configuration: configuration, stores: stores, metrics: TesseraMetrics(), clock: clock, logger: logger)
         return OpenedServices(services: services, close: stores.close)
     }
 
@@ -62,11 +65,14 @@ public enum TesseraApp {
             store: stores.accounts, hasher: PasswordHasher(parameters: configuration.passwordParameters), policy: PasswordPolicy(),
             executor: ThreadPoolExecutor(), clock: clock, logger: logger)
         let sessions = SessionService(tokens: tokens, store: stores.sessions, policy: configuration.sessionPolicy, clock: clock)
-        return TesseraServices(accounts: accounts, sessions: sessions, metrics: metrics, configuration: configuration, logger: logger)
+        return TesseraServices(
+            accounts: accounts, sessions: sessions, limiter: RateLimiter(store: stores.rateLimits, clock: clock),
+            loginThrottle: LoginThrottle(store: stores.loginFailures, policy: configuration.loginBackoff, clock: clock),
+            metrics: metrics, configuration: configuration, logger: logger)
     }
 
     /// The routes, grouped by the middleware they stand behind.
-    static func makeRouter(services: TesseraServices) -> Router<TesseraRequestContext> {
+    public static func makeRouter(services: TesseraServices) -> Router<TesseraRequestContext> {
         let table = RouteTable()
         let router = Router(context: TesseraRequestContext.self)
         router.add(middleware: ErrorMiddleware(routes: table))
@@ -79,7 +85,9 @@ public enum TesseraApp {
 
         let accounts = AccountRoutes(services: services)
         let sessions = SessionRoutes(services: services)
-        router.group().route(.post, "/api/accounts", in: table, use: accounts.register)
+        router.group().add(middleware: RateLimitMiddleware(rule: services.registrationRate, services: services))
+            .route(.post, "/api/accounts", in: table, use: accounts.register)
+        router.group().add(middleware: RateLimitMiddleware(rule: services.loginRate, services: services))
             .route(.post, "/api/login", in: table, use: sessions.login)
 
         // nginx's auth_request forwards the original method; the origin check belongs to

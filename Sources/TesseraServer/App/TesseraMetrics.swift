@@ -18,6 +18,10 @@ public struct TesseraMetrics: Sendable {
         registry.makeCounter(name: "tessera_logins_total", labels: [("result", result)]).increment()
     }
 
+    func rateLimited(_ rule: String) {
+        registry.makeCounter(name: "tessera_rate_limited_total", labels: [("rule", rule)]).increment()
+    }
+
     func sessionsEnded(_ reason: RefusalReason, count: Int) {
         guard count > 0 else { return }
         registry.makeCounter(name: "tessera_sessions_ended_total", labels: [("reason", reason.rawValue)]).increment(by: Int64(count))

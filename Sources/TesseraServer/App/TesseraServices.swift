@@ -7,14 +7,25 @@ public struct TesseraServices: Sendable {
     public let accounts: AccountService
     public let sessions: SessionService
     public let metrics: TesseraMetrics
+    public let limiter: RateLimiter
+    public let loginThrottle: LoginThrottle
+    let loginRate: RateLimitRule
+    let registrationRate: RateLimitRule
     let cookie: SessionCookie
     let origin: PublicOrigin
     let clientAddress: ClientAddress
     let logger: Logger
 
-    init(accounts: AccountService, sessions: SessionService, metrics: TesseraMetrics, configuration: TesseraConfiguration, logger: Logger) {
+    init(
+        accounts: AccountService, sessions: SessionService, limiter: RateLimiter, loginThrottle: LoginThrottle,
+        metrics: TesseraMetrics, configuration: TesseraConfiguration, logger: Logger
+    ) {
         self.accounts = accounts
         self.sessions = sessions
+        self.limiter = limiter
+        self.loginThrottle = loginThrottle
+        self.loginRate = configuration.loginRate
+        self.registrationRate = configuration.registrationRate
         self.metrics = metrics
         self.cookie = SessionCookie(publicURL: configuration.publicURL, maxAge: configuration.sessionPolicy.absoluteTimeout)
         self.origin = PublicOrigin(publicURL: configuration.publicURL)

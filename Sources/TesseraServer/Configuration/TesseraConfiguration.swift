@@ -14,6 +14,8 @@ import TesseraCore
 /// - `server-key`: base64 of at least 32 bytes; the nodes of one cluster share it.
 ///   Without it, a key is created in `data-dir` on first start
 /// - `redis-url`: sessions in Redis (`redis://[user:pass@]host:port[/db]`); memory when absent
+/// - `redis-namespace` (default `tessera`): the prefix of every key, so deployments can
+///   share a Redis
 /// - `database-url`: accounts in PostgreSQL (`postgres://…`); SQLite when absent
 /// - `dev` (bool): development mode
 /// - `idle-timeout` (30m), `absolute-timeout` (12h), `renewal-interval` (a tenth of idle):
@@ -22,6 +24,11 @@ import TesseraCore
 ///   (`replace` or `reject`)
 /// - `trusted-proxies`: comma-separated peer addresses whose `X-Forwarded-For` is believed
 /// - `password-cost` (scrypt log2 N, default 16)
+/// - `rate-limit-login` (`600/1m`), `rate-limit-register` (`100/1h`): requests per client
+///   IP, as `<count>/<duration>`
+/// - `login-backoff-after` (30 failures), `login-backoff-min` (1m), `login-backoff-max`
+///   (15m), `login-backoff-reset` (12h): failed logins per identifier before waits begin,
+///   the first and longest wait, and the quiet time after which the count starts over
 public struct TesseraConfiguration: Sendable {
     public var host: String
     public var port: Int
@@ -29,11 +36,15 @@ public struct TesseraConfiguration: Sendable {
     public var dataDirectory: String
     public var serverKey: [UInt8]?
     public var redisURL: String?
+    public var redisNamespace: String
     public var databaseURL: String?
     public var dev: Bool
     public var sessionPolicy: SessionPolicy
     public var trustedProxies: [String]
     public var passwordParameters: ScryptParameters
+    public var loginRate: RateLimitRule
+    public var registrationRate: RateLimitRule
+    public var loginBackoff: LoginBackoffPolicy
 
     public init(reader: ConfigReader) throws {
         host = reader.string(forKey: "host", default: "127.0.0.1")
@@ -53,6 +64,10 @@ public struct TesseraConfiguration: Sendable {
         }
         redisURL = reader.string(forKey: "redis-url", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
         databaseURL = reader.string(forKey: "database-url", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
+        redisNamespace = reader.string(forKey: "redis-namespace", default: "tessera")
+        guard (1...64).contains(redisNamespace.count),
+              redisNamespace.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) })
+        else { throw ConfigurationError("redis-namespace must be 1 to 64 letters, digits, '-', '_' or '.'") }
         dev = reader.bool(forKey: "dev", default: false)
 
         let idle = try Self.duration(reader, "idle-timeout", default: .seconds(30 * 60))
@@ -76,6 +91,25 @@ public struct TesseraConfiguration: Sendable {
             throw ConfigurationError("password-cost must be 10 to 20")
         }
         passwordParameters = parameters
+        loginRate = try Self.rule(reader, "rate-limit-login", name: "login", default: "600/1m")
+        registrationRate = try Self.rule(reader, "rate-limit-register", name: "register", default: "100/1h")
+        let after = reader.int(forKey: "login-backoff-after", default: 30)
+        guard after >= 1 else { throw ConfigurationError("login-backoff-after must be at least 1") }
+        loginBackoff = LoginBackoffPolicy(
+            failuresBeforeWait: after,
+            minimumWait: try Self.duration(reader, "login-backoff-min", default: .seconds(60)),
+            maximumWait: try Self.duration(reader, "login-backoff-max", default: .seconds(15 * 60)),
+            resetAfter: try Self.duration(reader, "login-backoff-reset", default: .seconds(12 * 3600)))
+    }
+
+    /// `<count>/<duration>`, e.g. `600/1m`.
+    private static func rule(_ reader: ConfigReader, _ key: String, name: String, default value: String) throws -> RateLimitRule {
+        let text = reader.string(forKey: ConfigKey(key), default: value)
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let count = Int(parts[0].trimmingCharacters(in: .whitespaces)), count > 0,
+              let period = DurationText.parse(String(parts[1])), period > .zero
+        else { throw ConfigurationError("\(key) must look like 600/1m, got '\(text)'") }
+        return RateLimitRule(name: name, limit: count, period: period)
     }
 
     private static func optionalDuration(_ reader: ConfigReader, _ key: String) throws -> Duration? {

@@ -44,6 +44,9 @@ public struct APIError: HTTPResponseError {
             status = .forbidden
         case .notFound:
             status = .notFound
+        case .tooManyAttempts(let wait), .rateLimited(let wait):
+            status = .tooManyRequests
+            headers[.retryAfter] = String(TesseraError.retryAfterSeconds(wait))
         case .storeUnavailable:
             status = .serviceUnavailable
             headers[.retryAfter] = "5"

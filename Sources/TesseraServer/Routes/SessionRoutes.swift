@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import TesseraCore
@@ -24,13 +25,7 @@ struct SessionRoutes {
         }
         let device = try Self.device(input.device)
         let deviceName = try Self.text(input.deviceName, field: "deviceName", limit: 100)
-        let user: User
-        do {
-            user = try await services.accounts.authenticate(login: login, password: password)
-        } catch let error as TesseraError {
-            services.metrics.login(error.code.lowercased())
-            throw error
-        }
+        let user = try await authenticate(login: login, password: password)
         let ip = services.clientAddress.of(request, peer: context.peerAddress)
         let userAgent = request.headers[.userAgent].map { String($0.prefix(256)) }
         let started = try await services.sessions.start(for: user.id, device: device, deviceName: deviceName, ip: ip, userAgent: userAgent)
@@ -42,6 +37,28 @@ struct SessionRoutes {
         response.headers.append(HTTPField(name: .setCookie, value: services.cookie.setting(started.token)))
         response.headers[.cacheControl] = "no-store"
         return response
+    }
+
+    /// The password check under the login back-off: while an identifier must wait, its
+    /// password is not even checked; failures count whether or not the account exists.
+    private func authenticate(login: String, password: String) async throws -> User {
+        let identifier = login.trimmingCharacters(in: .whitespaces).lowercased()
+        if let wait = try await services.loginThrottle.wait(for: identifier) {
+            services.metrics.login("too_many_attempts")
+            throw TesseraError.tooManyAttempts(retryAfter: wait)
+        }
+        do {
+            let user = try await services.accounts.authenticate(login: login, password: password)
+            try await services.loginThrottle.recordSuccess(for: identifier)
+            return user
+        } catch TesseraError.badCredentials {
+            services.metrics.login("bad_credentials")
+            try await services.loginThrottle.recordFailure(for: identifier)
+            throw TesseraError.badCredentials
+        } catch let error as TesseraError {
+            services.metrics.login(error.code.lowercased())
+            throw error
+        }
     }
 
     func logout(_ request: Request, context: TesseraRequestContext) async throws -> Response {

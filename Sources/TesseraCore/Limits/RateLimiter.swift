@@ -1,0 +1,33 @@
+import Foundation
+
+/// The rate limiter: rules applied to keys against a shared store, at the clock's time.
+///
+/// One limiter serves every rule — per IP, per account identifier, per destination, per
+/// route — and the middleware apps put in front of their own routes. A store that cannot
+/// answer fails the request closed (``TesseraError/storeUnavailable``): an outage of Redis
+/// must not switch brute-force protection off.
+/// ```swift
+/// let limiter = RateLimiter(store: RedisRateLimitStore(client: redis))
+/// let rule = RateLimitRule(name: "codes.destination", limit: 5, period: .seconds(3600), burst: 1)
+/// if case .limited(let retryAfter) = try await limiter.acquire(rule, key: destination) {
+///     // 429, Retry-After: retryAfter rounded up to whole seconds
+/// }
+/// ```
+public struct RateLimiter: Sendable {
+    public let store: any RateLimitStore
+    public let clock: any WallClock
+
+    public init(store: any RateLimitStore, clock: any WallClock = SystemWallClock()) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// Admits one request under `rule` for `key`, or says how long to wait.
+    public func acquire(_ rule: RateLimitRule, key: String) async throws -> RateLimitDecision {
+        do {
+            return try await store.acquire(rule, key: key, now: clock.now())
+        } catch RateLimitStoreError.unavailable {
+            throw TesseraError.storeUnavailable
+        }
+    }
+}
