@@ -13,13 +13,17 @@ final class RedisCommandHandler: ChannelDuplexHandler {
     typealias OutboundOut = RedisCommand
 
     private let logger: Logger
+    private let health: ConnectionHealth
     private var pending = CircularBuffer<PendingReply>()
     /// Set once the connection can no longer answer; every waiting and later command fails with it.
-    private var failure: RedisClientError?
+    private var failure: RedisClientError? {
+        didSet { if failure != nil { health.retire() } }
+    }
     private var nextID: UInt64 = 0
     private var flushScheduled = false
 
-    init(logger: Logger) {
+    init(health: ConnectionHealth = ConnectionHealth(), logger: Logger) {
+        self.health = health
         self.logger = logger
     }
 

@@ -21,11 +21,12 @@ public final class RedisConnection: Sendable {
     /// RESP3 when the server accepted `HELLO 3`, else RESP2.
     public let protocolVersion: RESPProtocolVersion
     let channel: any Channel
+    private let health: ConnectionHealth
 
     public var eventLoop: any EventLoop { self.channel.eventLoop }
 
     /// Whether the connection can still carry commands; it never becomes active again once closed.
-    public var isActive: Bool { self.channel.isActive }
+    public var isActive: Bool { self.channel.isActive && !self.health.isRetired }
 
     /// Connects, then negotiates the protocol, authenticates and selects the database in
     /// `configuration` (see ``RedisConfiguration``).
@@ -38,20 +39,22 @@ public final class RedisConnection: Sendable {
         eventLoop: any EventLoop,
         logger: Logger = Logger(label: "resp")
     ) async throws -> RedisConnection {
-        let channel = try await Self.openChannel(configuration: configuration, eventLoop: eventLoop, logger: logger)
+        let health = ConnectionHealth()
+        let channel = try await Self.openChannel(configuration: configuration, eventLoop: eventLoop, health: health, logger: logger)
         do {
             let version = try await Self.handshake(on: channel, configuration: configuration)
             logger.debug("Redis connection ready", metadata: ["redis.protocol": "\(version.rawValue)"])
-            return RedisConnection(channel: channel, protocolVersion: version)
+            return RedisConnection(channel: channel, protocolVersion: version, health: health)
         } catch {
             try? await channel.close().get()
             throw Self.handshakeFailure(error, configuration: configuration)
         }
     }
 
-    private init(channel: any Channel, protocolVersion: RESPProtocolVersion) {
+    private init(channel: any Channel, protocolVersion: RESPProtocolVersion, health: ConnectionHealth) {
         self.channel = channel
         self.protocolVersion = protocolVersion
+        self.health = health
     }
 
     /// Sends `command` and waits for its reply.
@@ -106,6 +109,7 @@ public final class RedisConnection: Sendable {
     private static func openChannel(
         configuration: RedisConfiguration,
         eventLoop: any EventLoop,
+        health: ConnectionHealth,
         logger: Logger
     ) async throws -> any Channel {
         guard let bootstrap = ClientBootstrap(validatingGroup: eventLoop) else {
@@ -120,7 +124,7 @@ public final class RedisConnection: Sendable {
                         try channel.pipeline.syncOperations.addHandlers(
                             ByteToMessageHandler(RESPDecoder(limits: limits)),
                             MessageToByteHandler(RESPEncoder()),
-                            RedisCommandHandler(logger: logger)
+                            RedisCommandHandler(health: health, logger: logger)
                         )
                     }
                 }

@@ -52,8 +52,11 @@ struct RedisCommandHandlerTests {
         let behind = connection.send(["PING"], timeout: .seconds(10))
         connection.channel.embeddedEventLoop.advanceTime(by: .milliseconds(199))
         #expect(try connection.result(slow) == nil)
+        #expect(!connection.health.isRetired)
         connection.channel.embeddedEventLoop.advanceTime(by: .milliseconds(1))
         #expect(try connection.result(slow) == .failure(.timeout))
+        // Retired before the channel finishes closing, so the pool hands out a fresh one.
+        #expect(connection.health.isRetired)
         #expect(try connection.result(behind) == .failure(.connectionUnavailable("connection closed after a command timed out")))
         #expect(!connection.channel.isActive)
         let late = connection.send(["PING"])
@@ -93,12 +96,13 @@ struct RedisCommandHandlerTests {
 /// An embedded channel with the connection's pipeline, driven by hand.
 private struct TestConnection {
     let channel = EmbeddedChannel()
+    let health = ConnectionHealth()
 
     init() throws {
         try self.channel.pipeline.syncOperations.addHandlers(
             ByteToMessageHandler(RESPDecoder()),
             MessageToByteHandler(RESPEncoder()),
-            RedisCommandHandler(logger: Logger(label: "test"))
+            RedisCommandHandler(health: self.health, logger: Logger(label: "test"))
         )
         try self.channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 6379)).wait()
     }
