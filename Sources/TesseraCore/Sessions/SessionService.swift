@@ -50,7 +50,12 @@ public struct SessionService: Sendable {
     public func resolve(token: String?) async throws -> SessionCheck {
         guard let token, !token.isEmpty else { return .refused(.notLoggedIn) }
         guard let ref = tokens.parse(token) else { return .refused(.invalidToken) }
-        return try await unavailableAsError { try await store.check(ref, policy: policy, now: clock.now()) }
+        return try await check(ref)
+    }
+
+    /// The live session `ref` names, or why there is none.
+    public func check(_ ref: SessionRef) async throws -> SessionCheck {
+        try await unavailableAsError { try await store.check(ref, policy: policy, now: clock.now()) }
     }
 
     /// Ends the session a token names. Returns false when it was not live.

@@ -19,13 +19,16 @@ public struct SessionTokens: Sendable {
     /// Longer input is refused before any hashing.
     public static let maximumLength = 128
 
-    private let macKey: SymmetricKey
-    private let tagKey: SymmetricKey
+    /// HMAC states keyed once; each use copies one, so a check does not re-key.
+    private let macPrototype: HMAC<SHA256>
+    private let tagPrototype: HMAC<SHA256>
 
     /// - Parameter serverKey: at least 32 bytes, shared by every node of a cluster.
     public init(serverKey: SymmetricKey) {
-        macKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: serverKey, info: Data("tessera token mac".utf8), outputByteCount: 32)
-        tagKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: serverKey, info: Data("tessera user tag".utf8), outputByteCount: 32)
+        let macKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: serverKey, info: Data("tessera token mac".utf8), outputByteCount: 32)
+        let tagKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: serverKey, info: Data("tessera user tag".utf8), outputByteCount: 32)
+        macPrototype = HMAC<SHA256>(key: macKey)
+        tagPrototype = HMAC<SHA256>(key: tagKey)
     }
 
     public struct Issued: Sendable {
@@ -61,8 +64,9 @@ public struct SessionTokens: Sendable {
     /// The shard tag of a user: 48 bits of a keyed hash of the id, so tokens do not reveal
     /// user ids while all of one user's keys land in one Redis Cluster slot.
     public func tag(forUserID userID: String) -> String {
-        let code = HMAC<SHA256>.authenticationCode(for: Data("user:\(userID)".utf8), using: tagKey)
-        return Hex.encode(Array(code).prefix(6))
+        var hmac = tagPrototype
+        hmac.update(data: Array("user:\(userID)".utf8))
+        return Hex.encode(Array(hmac.finalize()).prefix(6))
     }
 
     /// A random tag, for sessions that have no user.
@@ -72,12 +76,13 @@ public struct SessionTokens: Sendable {
 
     /// The public id of the session a token names: 128 bits of SHA-256 of the token, in hex.
     public static func sessionID(of token: String) -> String {
-        Hex.encode(Array(SHA256.hash(data: Data(token.utf8))).prefix(16))
+        Hex.encode(Array(SHA256.hash(data: Array(token.utf8))).prefix(16))
     }
 
     private func mac(_ body: String) -> String {
-        let code = HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: macKey)
-        return Base64URL.encode(Array(code).prefix(16))
+        var hmac = macPrototype
+        hmac.update(data: Array(body.utf8))
+        return Base64URL.encode(Array(hmac.finalize()).prefix(16))
     }
 }
 

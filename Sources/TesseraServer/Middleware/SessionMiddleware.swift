@@ -31,14 +31,22 @@ struct SessionMiddleware: RouterMiddleware {
         if let authorization = request.headers[.authorization] {
             let parts = authorization.split(separator: " ", maxSplits: 1)
             if parts.count == 2, parts[0].lowercased() == "bearer" {
-                return (String(parts[1].trimmingCharacters(in: .whitespaces)), false)
+                var token = parts[1]
+                while token.first == " " { token = token.dropFirst() }
+                while token.last == " " { token = token.dropLast() }
+                return (String(token), false)
             }
         }
         return services.cookie.token(in: request).map { ($0, true) }
     }
 
     private func resolve(_ token: String, into context: inout Context) async throws {
-        switch try await services.sessions.resolve(token: token) {
+        guard let ref = services.sessions.tokens.parse(token) else {
+            context.refusal = .invalidToken
+            services.metrics.refused(.invalidToken)
+            return
+        }
+        switch try await services.sessions.check(ref) {
         case .refused(let reason):
             context.refusal = reason
             services.metrics.refused(reason)
@@ -51,7 +59,7 @@ struct SessionMiddleware: RouterMiddleware {
                 context.refusal = .accountDisabled
                 return
             }
-            context.identity = Identity(session: session, ref: SessionRef(tag: services.sessions.tokens.tag(forUserID: user.id), id: session.id), user: user)
+            context.identity = Identity(session: session, ref: ref, user: user)
         }
     }
 }
