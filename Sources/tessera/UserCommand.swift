@@ -23,7 +23,7 @@ struct UserCommand: AsyncParsableCommand {
             let password = try self.password ?? Self.readPassword()
             try await Operator.with(stores) { op in
                 let user = try await op.services.accounts.register(username: username, password: password, email: email, phone: phone, roles: roles)
-                try Operator.print(user)
+                Operator.print(user)
             }
         }
 
@@ -43,7 +43,7 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await Operator.with(stores) { op in
-                for user in try await op.services.accounts.search(query, limit: limit) { try Operator.print(user) }
+                for user in try await op.services.accounts.search(query, limit: limit) { Operator.print(user) }
             }
         }
     }
@@ -95,7 +95,7 @@ struct UserCommand: AsyncParsableCommand {
                 guard let updated = try await op.services.accounts.setRoles(try AccountInput.roles(roles), for: user.id) else {
                     throw ValidationError("no such user")
                 }
-                try Operator.print(updated)
+                Operator.print(updated)
             }
         }
     }
@@ -131,7 +131,7 @@ struct Operator {
         throw ValidationError("no user with id or login '\(reference)'")
     }
 
-    static func print(_ user: User) throws {
-        Swift.print(try TesseraApp.userJSON(user))
+    static func print(_ user: User) {
+        Swift.print(TesseraApp.userJSON(user))
     }
 }

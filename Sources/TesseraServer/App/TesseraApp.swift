@@ -52,8 +52,8 @@ public enum TesseraApp {
     }
 
     /// A user as the API shows it, as one line of JSON.
-    public static func userJSON(_ user: User) throws -> String {
-        String(decoding: try JSONResponse.encoder.encode(UserView(user: user)), as: UTF8.self)
+    public static func userJSON(_ user: User) -> String {
+        JSONResponse.line(UserView(user: user))
     }
 
     static func makeServices(

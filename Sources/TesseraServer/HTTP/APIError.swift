@@ -59,9 +59,7 @@ public struct APIError: HTTPResponseError {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var body: [String: String] = ["code": code, "message": message]
-        if let field { body["field"] = field }
-        var response = JSONResponse.make(status: status, ["error": body])
+        var response = JSONResponse.make(status: status, ErrorBody(code: code, message: message, field: field))
         response.headers.append(contentsOf: headers)
         return response
     }

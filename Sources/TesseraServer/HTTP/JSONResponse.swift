@@ -6,19 +6,20 @@ import NIOCore
 public enum JSONResponse {
     static let contentType = "application/json; charset=utf-8"
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
-    public static func make(status: HTTPResponse.Status = .ok, _ value: some Encodable) -> Response {
-        let data = (try? encoder.encode(value)) ?? Data(#"{"error":{"code":"INTERNAL","message":"Response could not be encoded."}}"#.utf8)
+    static func make(status: HTTPResponse.Status = .ok, _ value: some JSONRepresentable) -> Response {
+        var json = JSONWriter()
+        value.write(to: &json)
         return Response(
             status: status,
-            headers: [.contentType: contentType, .contentLength: String(data.count)],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+            headers: [.contentType: contentType, .contentLength: String(json.bytes.count)],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: json.bytes)))
+    }
+
+    /// One value as a line of JSON, for the command line.
+    static func line(_ value: some JSONRepresentable) -> String {
+        var json = JSONWriter()
+        value.write(to: &json)
+        return String(decoding: json.bytes, as: UTF8.self)
     }
 
     public static func noContent() -> Response {

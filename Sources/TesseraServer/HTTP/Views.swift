@@ -2,72 +2,116 @@ import Foundation
 import TesseraCore
 
 /// The API's User object; absent identifiers are `null`, never missing.
-struct UserView: Encodable {
+struct UserView: JSONRepresentable {
     var user: User
 
-    enum Keys: String, CodingKey {
-        case id, username, email, phone, emailVerified, phoneVerified, roles, createdAt
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Keys.self)
-        try container.encode(user.id, forKey: .id)
-        try container.encode(user.username, forKey: .username)
-        try container.encode(user.email, forKey: .email)
-        try container.encode(user.phone, forKey: .phone)
-        try container.encode(user.emailVerified, forKey: .emailVerified)
-        try container.encode(user.phoneVerified, forKey: .phoneVerified)
-        try container.encode(user.roles, forKey: .roles)
-        try container.encode(user.createdAt, forKey: .createdAt)
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("id") { $0.string(user.id) }
+            json.field("username") { $0.string(user.username) }
+            json.field("email") { $0.string(user.email) }
+            json.field("phone") { $0.string(user.phone) }
+            json.field("emailVerified") { $0.bool(user.emailVerified) }
+            json.field("phoneVerified") { $0.bool(user.phoneVerified) }
+            json.field("roles") { $0.strings(user.roles) }
+            json.field("createdAt") { $0.date(user.createdAt) }
+        }
     }
 }
 
 /// The API's Session object. `id` is the public id, never the token.
-struct SessionView: Encodable {
+struct SessionView: JSONRepresentable {
     var session: Session
     var current: Bool
 
-    enum Keys: String, CodingKey {
-        case id, device, deviceName, ip, userAgent, createdAt, lastSeenAt, expiresAt, current
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Keys.self)
-        try container.encode(session.id, forKey: .id)
-        try container.encode(session.device, forKey: .device)
-        try container.encode(session.deviceName, forKey: .deviceName)
-        try container.encode(session.ip, forKey: .ip)
-        try container.encode(session.userAgent, forKey: .userAgent)
-        try container.encode(session.createdAt, forKey: .createdAt)
-        try container.encode(session.lastSeenAt, forKey: .lastSeenAt)
-        try container.encode(session.expiresAt, forKey: .expiresAt)
-        try container.encode(current, forKey: .current)
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("id") { $0.string(session.id) }
+            json.field("device") { $0.string(session.device) }
+            json.field("deviceName") { $0.string(session.deviceName) }
+            json.field("ip") { $0.string(session.ip) }
+            json.field("userAgent") { $0.string(session.userAgent) }
+            json.field("createdAt") { $0.date(session.createdAt) }
+            json.field("lastSeenAt") { $0.date(session.lastSeenAt) }
+            json.field("expiresAt") { $0.date(session.expiresAt) }
+            json.field("current") { $0.bool(current) }
+        }
     }
 }
 
-struct UserEnvelope: Encodable {
+struct UserEnvelope: JSONRepresentable {
     var user: UserView
+
+    func write(to json: inout JSONWriter) {
+        json.object { json in json.field("user") { user.write(to: &$0) } }
+    }
 }
 
-struct UsersEnvelope: Encodable {
+struct UsersEnvelope: JSONRepresentable {
     var users: [UserView]
+
+    func write(to json: inout JSONWriter) {
+        json.object { json in json.field("users") { $0.array(users) { json, user in user.write(to: &json) } } }
+    }
 }
 
-struct SessionsEnvelope: Encodable {
+struct SessionsEnvelope: JSONRepresentable {
     var sessions: [SessionView]
+
+    func write(to json: inout JSONWriter) {
+        json.object { json in json.field("sessions") { $0.array(sessions) { json, session in session.write(to: &json) } } }
+    }
 }
 
-struct WhoAmI: Encodable {
+struct WhoAmI: JSONRepresentable {
     var user: UserView
     var session: SessionView
+
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("session") { session.write(to: &$0) }
+            json.field("user") { user.write(to: &$0) }
+        }
+    }
 }
 
-struct LoginResult: Encodable {
+struct LoginResult: JSONRepresentable {
     var token: String
     var session: SessionView
     var user: UserView
+
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("session") { session.write(to: &$0) }
+            json.field("token") { $0.string(token) }
+            json.field("user") { user.write(to: &$0) }
+        }
+    }
 }
 
-struct Status: Encodable {
+struct Status: JSONRepresentable {
     var status: String
+
+    func write(to json: inout JSONWriter) {
+        json.object { json in json.field("status") { $0.string(status) } }
+    }
+}
+
+/// The error shape: `{"error": {"code", "message", "field"?}}`.
+struct ErrorBody: JSONRepresentable {
+    var code: String
+    var message: String
+    var field: String?
+
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("error") {
+                $0.object { json in
+                    json.field("code") { $0.string(code) }
+                    if let field { json.field("field") { $0.string(field) } }
+                    json.field("message") { $0.string(message) }
+                }
+            }
+        }
+    }
 }
