@@ -90,7 +90,7 @@ public struct AccountService: Sendable {
         }
         try checkStrength(new, identifiers: [user.username, user.email].compactMap { $0 })
         let hash = try await executor.run { try hasher.hash(new) }
-        try await storeCall { try await store.setPasswordHash(hash, for: user.id) }
+        guard try await storeCall({ try await store.setPasswordHash(hash, for: user.id) }) else { throw TesseraError.notFound }
     }
 
     public func search(_ query: String, limit: Int) async throws -> [User] {

@@ -1,13 +1,5 @@
 /// Runs CPU-heavy work (password hashing) away from the callers' event loops.
-/// The server supplies one backed by a thread pool; tests may run inline.
+/// The server supplies one backed by NIO's thread pool.
 public protocol BlockingExecutor: Sendable {
     func run<Result: Sendable>(_ work: @escaping @Sendable () throws -> Result) async throws -> Result
-}
-
-/// Runs work on the calling task; for tests and command-line tools.
-public struct InlineExecutor: BlockingExecutor {
-    public init() {}
-    public func run<Result: Sendable>(_ work: @escaping @Sendable () throws -> Result) async throws -> Result {
-        try work()
-    }
 }

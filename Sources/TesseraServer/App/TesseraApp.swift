@@ -68,7 +68,7 @@ public enum TesseraApp {
         return TesseraServices(
             accounts: accounts, sessions: sessions, limiter: RateLimiter(store: stores.rateLimits, clock: clock),
             loginThrottle: LoginThrottle(store: stores.loginFailures, policy: configuration.loginBackoff, clock: clock),
-            metrics: metrics, configuration: configuration, logger: logger)
+            metrics: metrics, configuration: configuration)
     }
 
     /// The routes, grouped by the middleware they stand behind.

@@ -10,20 +10,40 @@ public struct TesseraMetrics: Sendable {
         self.registry = registry
     }
 
+    private static var refusals: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "tessera", metricName: "session_refusals", unitName: "total", helpText: "Tokens refused, by reason.")
+    }
+
+    private static var logins: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "tessera", metricName: "logins", unitName: "total", helpText: "Login attempts, by result.")
+    }
+
+    private static var limited: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "tessera", metricName: "rate_limited", unitName: "total", helpText: "Requests refused by a rate-limit rule, by rule.")
+    }
+
+    private static var ended: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "tessera", metricName: "sessions_ended", unitName: "total", helpText: "Sessions ended, by reason.")
+    }
+
     func refused(_ reason: RefusalReason) {
-        registry.makeCounter(name: "tessera_session_refusals_total", labels: [("reason", reason.rawValue)]).increment()
+        registry.makeCounter(descriptor: Self.refusals, labels: [("reason", reason.rawValue)]).increment()
     }
 
     func login(_ result: String) {
-        registry.makeCounter(name: "tessera_logins_total", labels: [("result", result)]).increment()
+        registry.makeCounter(descriptor: Self.logins, labels: [("result", result)]).increment()
     }
 
     func rateLimited(_ rule: String) {
-        registry.makeCounter(name: "tessera_rate_limited_total", labels: [("rule", rule)]).increment()
+        registry.makeCounter(descriptor: Self.limited, labels: [("rule", rule)]).increment()
     }
 
     func sessionsEnded(_ reason: RefusalReason, count: Int) {
         guard count > 0 else { return }
-        registry.makeCounter(name: "tessera_sessions_ended_total", labels: [("reason", reason.rawValue)]).increment(by: Int64(count))
+        registry.makeCounter(descriptor: Self.ended, labels: [("reason", reason.rawValue)]).increment(by: Int64(count))
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import TesseraCore
 
 /// What routes and middleware work with, built once at start by ``TesseraApp``.
@@ -14,11 +13,10 @@ public struct TesseraServices: Sendable {
     let cookie: SessionCookie
     let origin: PublicOrigin
     let clientAddress: ClientAddress
-    let logger: Logger
 
     init(
         accounts: AccountService, sessions: SessionService, limiter: RateLimiter, loginThrottle: LoginThrottle,
-        metrics: TesseraMetrics, configuration: TesseraConfiguration, logger: Logger
+        metrics: TesseraMetrics, configuration: TesseraConfiguration
     ) {
         self.accounts = accounts
         self.sessions = sessions
@@ -30,6 +28,5 @@ public struct TesseraServices: Sendable {
         self.cookie = SessionCookie(publicURL: configuration.publicURL, maxAge: configuration.sessionPolicy.absoluteTimeout)
         self.origin = PublicOrigin(publicURL: configuration.publicURL)
         self.clientAddress = ClientAddress(trustedProxies: Set(configuration.trustedProxies))
-        self.logger = logger
     }
 }

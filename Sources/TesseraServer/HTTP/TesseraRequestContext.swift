@@ -13,8 +13,6 @@ public struct TesseraRequestContext: RequestContext {
     public var identity: Identity?
     /// Why there is no identity, when a token was looked at.
     public var refusal: RefusalReason = .notLoggedIn
-    /// The token came from the cookie rather than an `Authorization` header.
-    public var authenticatedByCookie = false
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -16,7 +16,6 @@ struct SessionMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         if let (token, fromCookie) = presentedToken(in: request) {
-            context.authenticatedByCookie = fromCookie
             if checksOrigin, fromCookie, request.method.changesState, !services.origin.allows(request) {
                 throw APIError(.forbidden, code: "CSRF_REJECTED", message: "Cross-site requests authenticated by cookie are refused.")
             }
