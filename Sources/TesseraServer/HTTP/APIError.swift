@@ -44,6 +44,8 @@ public struct APIError: HTTPResponseError {
             status = .forbidden
         case .notFound:
             status = .notFound
+        case .sessionDataTooLarge:
+            status = .contentTooLarge
         case .tooManyAttempts(let wait), .rateLimited(let wait):
             status = .tooManyRequests
             headers[.retryAfter] = String(TesseraError.retryAfterSeconds(wait))

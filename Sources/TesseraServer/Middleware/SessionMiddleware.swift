@@ -43,7 +43,9 @@ struct SessionMiddleware: RouterMiddleware {
             context.refusal = reason
             services.metrics.refused(reason)
         case .active(let session):
-            guard let user = try await services.accounts.find(.id(session.userID)) else {
+            // A session without a user is not a login.
+            guard let userID = session.userID else { return }
+            guard let user = try await services.accounts.find(.id(userID)) else {
                 context.refusal = .invalidToken
                 return
             }
