@@ -60,6 +60,10 @@ public struct APIError: HTTPResponseError {
         APIError(.badRequest, code: "INVALID_INPUT", message: message, field: field)
     }
 
+    /// A state-changing request that a browser may have sent from another site.
+    public static let csrfRejected = APIError(
+        .forbidden, code: "CSRF_REJECTED", message: "Cross-site requests authenticated by cookie are refused.")
+
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var body: [String: String] = ["code": code, "message": message]
         if let field { body["field"] = field }
