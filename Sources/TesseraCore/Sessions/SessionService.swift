@@ -45,11 +45,12 @@ public struct SessionService: Sendable {
     ///
     /// With `takingDataFrom`, the token of a live anonymous session, that session's data moves
     /// into the new one and the anonymous session ends `LOGGED_OUT`: its token is never
-    /// adopted. The two sessions live in different Redis Cluster slots, so this is two
-    /// steps, in this order: the new session is created (a refusal leaves the anonymous one
-    /// untouched), then the anonymous session is read and ended in one atomic call, then its
-    /// data is written into the new session before its token is handed out. If the store
-    /// fails between the last two calls the data is lost, never left behind the old token.
+    /// adopted. The two sessions live in different Redis Cluster slots, so this cannot be one
+    /// script; it is three calls, in this order: the new session is created (a refusal leaves
+    /// the anonymous one untouched), then the anonymous session is read and ended in one
+    /// atomic call, then its data is written into the new session before its token is handed
+    /// out. If the store fails between the last two calls the login fails and the data is
+    /// lost, never left behind the old token.
     /// A token that names a user's session, or nothing live, carries nothing.
     public func start(
         for userID: String, device: String, deviceName: String?, ip: String?, userAgent: String?,
