@@ -21,6 +21,8 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-sessions"), help: "Sessions per user (default unlimited).") var maxSessions: Int?
     @Flag(name: .customLong("one-session-per-device"), help: "At most one session per device type.") var oneSessionPerDevice = false
     @Option(name: .customLong("session-overflow"), help: "replace (end the oldest) or reject (refuse the login).") var sessionOverflow: String?
+    @Flag(name: .customLong("anonymous-sessions"), help: "Visitors get a session, without a user, at their first data write.") var anonymousSessions = false
+    @Option(name: .customLong("anonymous-idle-timeout"), help: "Sliding timeout of anonymous sessions (default 20m).") var anonymousIdleTimeout: String?
     @Option(name: .customLong("trusted-proxies"), help: "Comma-separated proxy addresses whose X-Forwarded-For is believed.") var trustedProxies: String?
     @Option(name: .customLong("password-cost"), help: "scrypt log2(N) for new password hashes (default 16).") var passwordCost: Int?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (default info).") var logLevel: String?
@@ -38,6 +40,8 @@ struct Serve: AsyncParsableCommand {
         if let maxSessions { values["max-sessions"] = .init(.int(maxSessions), isSecret: false) }
         if oneSessionPerDevice { values["one-session-per-device"] = .init(.bool(true), isSecret: false) }
         put("session-overflow", sessionOverflow)
+        if anonymousSessions { values["anonymous-sessions"] = .init(.bool(true), isSecret: false) }
+        put("anonymous-idle-timeout", anonymousIdleTimeout)
         put("trusted-proxies", trustedProxies)
         if let passwordCost { values["password-cost"] = .init(.int(passwordCost), isSecret: false) }
 

@@ -45,6 +45,15 @@ ISSUE_2_OPERATIONS = {
     ("GET", "/metrics"),
 }
 
+ISSUE_9_OPERATIONS = {
+    ("GET", "/api/session/data"),
+    ("GET", "/api/session/data/{key}"),
+    ("PUT", "/api/session/data/{key}"),
+    ("DELETE", "/api/session/data/{key}"),
+}
+
+OPERATIONS = ISSUE_2_OPERATIONS | ISSUE_9_OPERATIONS
+
 REFUSAL_CODES = {
     "NOT_LOGGED_IN", "INVALID_TOKEN", "SESSION_EXPIRED", "LOGGED_OUT", "KICKED_OUT",
     "REPLACED", "ACCOUNT_DISABLED",
@@ -61,7 +70,7 @@ def test_document_is_valid_openapi_3_1():
 
 
 def test_document_describes_exactly_the_operations_the_server_offers():
-    assert contract.operations() == ISSUE_2_OPERATIONS
+    assert contract.operations() == OPERATIONS
 
 
 def test_error_codes_are_the_api_codes():
@@ -69,13 +78,13 @@ def test_error_codes_are_the_api_codes():
     assert len(codes) == len(set(codes))
     assert set(codes) == REFUSAL_CODES | {
         "INVALID_INPUT", "WEAK_PASSWORD", "USERNAME_TAKEN", "BAD_CREDENTIALS",
-        "SESSION_LIMIT", "TOO_MANY_ATTEMPTS", "FORBIDDEN", "CSRF_REJECTED", "NOT_FOUND",
+        "SESSION_LIMIT", "SESSION_DATA_TOO_LARGE", "TOO_MANY_ATTEMPTS", "FORBIDDEN", "CSRF_REJECTED", "NOT_FOUND",
         "METHOD_NOT_ALLOWED", "PAYLOAD_TOO_LARGE", "STORE_UNAVAILABLE", "NOT_READY",
         "RATE_LIMITED",
     }
 
 
-@pytest.mark.parametrize("method,path", sorted(ISSUE_2_OPERATIONS))
+@pytest.mark.parametrize("method,path", sorted(OPERATIONS))
 def test_every_operation_lists_its_refusals(method, path):
     operation = contract.load_spec()["paths"][path][method.lower()]
     statuses = set(operation["responses"])
@@ -296,7 +305,7 @@ def test_check_component_response_for_answers_outside_any_operation():
 def test_unexercised_operations_lists_what_no_check_has_seen():
     contract.exercised.clear()
     contract.check_response("GET", "/health/live", PlainResponse(200, JSON_HEADERS, {"status": "ok"}))
-    assert contract.unexercised_operations() == sorted(ISSUE_2_OPERATIONS - {("GET", "/health/live")})
+    assert contract.unexercised_operations() == sorted(OPERATIONS - {("GET", "/health/live")})
 
 
 def test_check_request_body_holds_login_to_the_documented_methods():
@@ -351,7 +360,7 @@ class CheckedClient:
         return self.call("GET", "/api/session", status, code=code, token=token)[0]
 
 
-def test_every_operation_answers_as_documented(node, api):
+def test_every_operation_answers_as_documented(node, start_node, api):
     contract.exercised.clear()
     client = CheckedClient(node.url)
     tag = uuid.uuid4().hex[:10]
@@ -359,6 +368,8 @@ def test_every_operation_answers_as_documented(node, api):
     _health(client)
     alice, alice_id, password = _accounts(client, tag)
     password = _own_sessions(client, alice, alice_id, password)
+    _session_data(client, alice, password)
+    _anonymous_visitor(CheckedClient(start_node("--anonymous-sessions").url), tag)
     _administration(client, tag, alice, alice_id, password, api.make_admin(node))
     _routing_and_limits(client, tag)
 
@@ -470,6 +481,76 @@ def _own_sessions(client, alice, alice_id, password):
     assert refused.headers["X-Tessera-Reason"] == "LOGGED_OUT"
     client.call("POST", "/api/logout", 401, code="LOGGED_OUT", token=web["token"])
     return new_password
+
+
+def _session_data(client, alice, password):
+    token = client.login(alice, password)["token"]
+    cookie = {"Cookie": f"tessera_session={token}"}
+    evil = {**cookie, "Origin": "https://evil.example"}
+
+    def data(status=200, code=None, **request):
+        return client.call("GET", "/api/session/data", status, code=code, **request)[0]
+
+    def attribute(method, key, status, code=None, **request):
+        return client.call(method, "/api/session/data/{key}", status, code=code, ids={"key": key},
+                           **request)[0]
+
+    data(401, "NOT_LOGGED_IN")
+    assert data(token=token) == {"data": {}}
+    cart = {"items": ["book", "pen"], "total": 12.5}
+    attribute("PUT", "cart", 204, token=token, body={"value": cart})
+    attribute("PUT", "wizard:step", 204, headers=cookie, body={"value": 3})
+    attribute("PUT", "note", 204, token=token, body={"value": None})
+    assert attribute("GET", "cart", 200, token=token) == {"value": cart}
+    assert attribute("GET", "note", 200, headers=cookie) == {"value": None}
+    assert data(token=token) == {"data": {"cart": cart, "note": None, "wizard:step": 3}}
+
+    attribute("GET", "no-such-key", 404, "NOT_FOUND", token=token)
+    attribute("GET", "no such key", 400, "INVALID_INPUT", token=token)
+    attribute("GET", "cart", 401, "NOT_LOGGED_IN")
+    attribute("PUT", "cart", 400, "INVALID_INPUT", token=token, body={"items": []})
+    attribute("PUT", "cart", 400, "INVALID_INPUT", token=token, data=b'{"value": [1,]}')
+    attribute("PUT", "cart", 413, "SESSION_DATA_TOO_LARGE", token=token, body={"value": "x" * 5000})
+    attribute("PUT", "cart", 401, "NOT_LOGGED_IN", body={"value": 1})
+    attribute("PUT", "cart", 403, "CSRF_REJECTED", headers=evil, body={"value": 1})
+    attribute("DELETE", "cart", 403, "CSRF_REJECTED", headers=evil)
+    attribute("DELETE", "cart", 401, "NOT_LOGGED_IN")
+    assert attribute("GET", "cart", 200, token=token) == {"value": cart}
+
+    attribute("DELETE", "cart", 204, token=token)
+    attribute("DELETE", "cart", 204, headers=cookie)
+    assert data(headers=cookie) == {"data": {"note": None, "wizard:step": 3}}
+
+    client.call("POST", "/api/logout", 204, token=token)
+    data(401, "LOGGED_OUT", token=token)
+    attribute("PUT", "cart", 401, "LOGGED_OUT", token=token, body={"value": 1})
+
+
+def _anonymous_visitor(client, tag):
+    """A node with anonymous sessions: a visitor's first write starts a session, and login
+    carries its data into a new one."""
+    def attribute(method, key, status, code=None, **request):
+        return client.call(method, "/api/session/data/{key}", status, code=code, ids={"key": key},
+                           **request)
+
+    attribute("PUT", "cart", 403, "CSRF_REJECTED", headers={"Origin": "https://evil.example"},
+              body={"value": []})
+    _, started = attribute("PUT", "cart", 204, body={"value": ["book"]})
+    visitor = started.cookies["tessera_session"]
+    cookie = {"Cookie": f"tessera_session={visitor}"}
+    assert client.call("GET", "/api/session/data", 200, headers=cookie)[0] == {"data": {"cart": ["book"]}}
+    client.call("GET", "/api/session", 401, code="NOT_LOGGED_IN", headers=cookie)
+
+    username, password = f"visitor_{tag}", e2e.strong_password()
+    client.call("POST", "/api/accounts", 201, body={"username": username, "password": password})
+    login, _ = client.call("POST", "/api/login", 200, headers=cookie,
+                           body={"method": "password", "login": username, "password": password})
+    assert login["token"] != visitor
+    assert client.call("GET", "/api/session/data", 200, token=login["token"])[0] == {
+        "data": {"cart": ["book"]}}
+    client.call("GET", "/api/session/data", 401, code="LOGGED_OUT", headers=cookie)
+    _, refused = attribute("PUT", "cart", 401, "LOGGED_OUT", headers=cookie, body={"value": []})
+    assert "tessera_session=;" in refused.headers.get("Set-Cookie", ""), refused.headers
 
 
 def _administration(client, tag, alice, alice_id, password, admin):

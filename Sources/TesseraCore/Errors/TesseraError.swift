@@ -8,6 +8,8 @@ public enum TesseraError: Error, Equatable, Sendable {
     case badCredentials
     case accountDisabled
     case sessionLimit
+    /// A session data write would break one of the session's data limits.
+    case sessionDataTooLarge(SessionDataLimit)
     /// Too many failed logins for this identifier; try again after the wait.
     case tooManyAttempts(retryAfter: Duration)
     /// Too many requests from this client under a rate-limit rule.
@@ -26,6 +28,7 @@ public enum TesseraError: Error, Equatable, Sendable {
         case .badCredentials: return "BAD_CREDENTIALS"
         case .accountDisabled: return "ACCOUNT_DISABLED"
         case .sessionLimit: return "SESSION_LIMIT"
+        case .sessionDataTooLarge: return "SESSION_DATA_TOO_LARGE"
         case .tooManyAttempts: return "TOO_MANY_ATTEMPTS"
         case .rateLimited: return "RATE_LIMITED"
         case .refused(let reason): return reason.rawValue
@@ -43,6 +46,7 @@ public enum TesseraError: Error, Equatable, Sendable {
         case .badCredentials: return "The login or the password is wrong."
         case .accountDisabled: return "This account is disabled."
         case .sessionLimit: return "This account has reached its number of signed-in devices. Sign out on another device first."
+        case .sessionDataTooLarge(let limit): return limit.message
         case .tooManyAttempts(let wait): return "Too many failed logins. Try again in \(Self.describe(wait))."
         case .rateLimited(let wait): return "Too many requests. Try again in \(Self.describe(wait))."
         case .refused(let reason): return reason.message

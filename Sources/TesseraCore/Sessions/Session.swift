@@ -4,7 +4,9 @@ import Foundation
 /// token is never stored, only the hash that `id` is derived from.
 public struct Session: Sendable, Equatable {
     public var id: String
-    public var userID: String
+    /// Nil for an anonymous session: a visitor's, created by a data write, carried into a
+    /// new session at login.
+    public var userID: String?
     public var device: String
     public var deviceName: String?
     public var ip: String?
@@ -16,7 +18,7 @@ public struct Session: Sendable, Equatable {
     public var idleTimeout: Duration
 
     public init(
-        id: String, userID: String, device: String, deviceName: String?, ip: String?,
+        id: String, userID: String?, device: String, deviceName: String?, ip: String?,
         userAgent: String?, createdAt: Date, lastSeenAt: Date, absoluteExpiresAt: Date,
         idleTimeout: Duration
     ) {
@@ -31,6 +33,8 @@ public struct Session: Sendable, Equatable {
         self.absoluteExpiresAt = absoluteExpiresAt
         self.idleTimeout = idleTimeout
     }
+
+    public var isAnonymous: Bool { userID == nil }
 
     /// When the session ends if nothing renews it: the earlier of idle and absolute expiry.
     public var expiresAt: Date {

@@ -3,7 +3,9 @@
 /// ```swift
 /// var policy = SessionPolicy()
 /// policy.idleTimeout = .seconds(15 * 60)
-/// policy.devices = DevicePolicy(maximumSessions: 3, onePerDeviceType: true, overflow: .replaceOldest)
+/// policy.devices = DevicePolicy(maximumSessions: 3, onePerDeviceType: true, overflow: .replace)
+/// policy.anonymousIdleTimeout = .seconds(10 * 60)
+/// policy.data.maximumAttributes = 64
 /// ```
 public struct SessionPolicy: Sendable, Equatable {
     /// Sliding timeout: a session unused this long ends.
@@ -14,17 +16,26 @@ public struct SessionPolicy: Sendable, Equatable {
     /// polling every second does not cost a write every second.
     public var renewalInterval: Duration
     public var devices: DevicePolicy
+    /// Sliding timeout of sessions without a user. Shorter than a user's by default: most
+    /// are abandoned visits, and their memory comes back sooner.
+    public var anonymousIdleTimeout: Duration
+    /// How much data a session may hold.
+    public var data: SessionDataLimits
 
     public init(
         idleTimeout: Duration = .seconds(30 * 60),
         absoluteTimeout: Duration = .seconds(12 * 3600),
         renewalInterval: Duration? = nil,
-        devices: DevicePolicy = DevicePolicy()
+        devices: DevicePolicy = DevicePolicy(),
+        anonymousIdleTimeout: Duration = .seconds(20 * 60),
+        data: SessionDataLimits = SessionDataLimits()
     ) {
         self.idleTimeout = idleTimeout
         self.absoluteTimeout = absoluteTimeout
         self.renewalInterval = renewalInterval ?? SessionPolicy.defaultRenewalInterval(idle: idleTimeout)
         self.devices = devices
+        self.anonymousIdleTimeout = anonymousIdleTimeout
+        self.data = data
     }
 
     /// A tenth of the idle timeout: the idle clock is then at most 10% generous.
@@ -38,6 +49,12 @@ public struct SessionPolicy: Sendable, Equatable {
 
     /// The lifetime a new session gets at login.
     public var initialLifetime: Duration { min(idleTimeout, absoluteTimeout) }
+
+    /// Renewal of a session without a user: the same throttle, but never more than a tenth
+    /// of its own (shorter) idle timeout, so its idle clock is no more generous than a user's.
+    public var anonymousRenewalInterval: Duration {
+        min(renewalInterval, SessionPolicy.defaultRenewalInterval(idle: anonymousIdleTimeout))
+    }
 }
 
 /// How many sessions one user may hold, and what a login beyond that does.

@@ -1,12 +1,16 @@
 import Foundation
 
 /// The session rules in one place: issuing tokens, resolving a presented token to a session
-/// or a refusal reason, and ending sessions. Stateless; the store holds everything.
+/// or a refusal reason, ending sessions, and the data sessions hold. Stateless; the store
+/// holds everything.
 ///
 /// ```swift
 /// let sessions = SessionService(tokens: tokens, store: MemorySessionStore(), policy: SessionPolicy())
-/// let started = try await sessions.start(for: user.id, device: "web", deviceName: nil, ip: ip, userAgent: ua)
-/// switch try await sessions.resolve(token: presented) { … }
+/// let visitor = try await sessions.startAnonymous(ip: ip, userAgent: ua, key: "cart", value: #"["book"]"#)
+/// let started = try await sessions.start(
+///     for: user.id, device: "web", deviceName: nil, ip: ip, userAgent: ua, takingDataFrom: visitor.token)
+/// switch try await sessions.resolve(token: started.token) { … }
+/// try await sessions.attribute("cart", of: started.ref)   // #"["book"]"#
 /// ```
 public struct SessionService: Sendable {
     public let tokens: SessionTokens
@@ -23,8 +27,14 @@ public struct SessionService: Sendable {
 
     public struct Started: Sendable {
         public var token: String
+        public var ref: SessionRef
         public var session: Session
         public var replaced: [String]
+        /// How many attributes came over from the anonymous session presented at login.
+        public var carried = 0
+        /// How many attributes of that session were dropped because they no longer fit the
+        /// data limits (only possible when the limits were lowered meanwhile).
+        public var dropped = 0
     }
 
     public func owner(of userID: String) -> SessionOwner {
@@ -32,16 +42,53 @@ public struct SessionService: Sendable {
     }
 
     /// A new session with a new token; throws ``TesseraError/sessionLimit`` under `reject`.
-    public func start(for userID: String, device: String, deviceName: String?, ip: String?, userAgent: String?) async throws -> Started {
+    ///
+    /// With `takingDataFrom`, the token of a live anonymous session, that session's data moves
+    /// into the new one and the anonymous session ends `LOGGED_OUT`: its token is never
+    /// adopted. The two sessions live in different Redis Cluster slots, so this cannot be one
+    /// script; it is three calls, in this order: the new session is created (a refusal leaves
+    /// the anonymous one untouched), then the anonymous session is read and ended in one
+    /// atomic call, then its data is written into the new session before its token is handed
+    /// out. If the store fails between the last two calls the login fails and the data is
+    /// lost, never left behind the old token.
+    /// A token that names a user's session, or nothing live, carries nothing.
+    public func start(
+        for userID: String, device: String, deviceName: String?, ip: String?, userAgent: String?,
+        takingDataFrom anonymousToken: String? = nil
+    ) async throws -> Started {
         let issued = tokens.issue(forUserID: userID)
         let draft = SessionDraft(ref: issued.ref, userID: userID, device: device, deviceName: deviceName, ip: ip, userAgent: userAgent)
+        let created = try await storeCall { try await store.create(draft, policy: policy, now: clock.now()) }
+        var started = Started(token: issued.token, ref: issued.ref, session: created.session, replaced: created.replaced)
+        if let anonymousToken, let anonymous = tokens.parse(anonymousToken) {
+            try await carry(from: anonymous, into: &started)
+        }
+        return started
+    }
+
+    /// A session without a user that holds one attribute: what a visitor's first data write
+    /// creates. The key and value are checked first, so a refused write creates nothing.
+    public func startAnonymous(ip: String?, userAgent: String?, key: String, value: String) async throws -> Started {
+        try Self.requireValidKey(key)
+        if let broken = policy.data.exceeded(writing: [key: value], over: [:]) {
+            throw TesseraError.sessionDataTooLarge(broken)
+        }
+        let issued = tokens.issue(tag: SessionTokens.randomTag())
+        let session = try await storeCall {
+            try await store.createAnonymous(issued.ref, ip: ip, userAgent: userAgent, policy: policy, now: clock.now())
+        }
+        try await storeCall { try await store.setAttributes([key: value], of: issued.ref, policy: policy, now: clock.now()) }
+        return Started(token: issued.token, ref: issued.ref, session: session, replaced: [])
+    }
+
+    private func carry(from anonymous: SessionRef, into started: inout Started) async throws {
+        let taken = try await storeCall { try await store.takeAnonymous(anonymous, reason: .loggedOut, policy: policy, now: clock.now()) }
+        guard let taken, !taken.isEmpty else { return }
         do {
-            let created = try await store.create(draft, policy: policy, now: clock.now())
-            return Started(token: issued.token, session: created.session, replaced: created.replaced)
-        } catch SessionStoreError.limitReached {
-            throw TesseraError.sessionLimit
-        } catch SessionStoreError.unavailable {
-            throw TesseraError.storeUnavailable
+            try await storeCall { try await store.setAttributes(taken, of: started.ref, policy: policy, now: clock.now()) }
+            started.carried = taken.count
+        } catch TesseraError.sessionDataTooLarge {
+            started.dropped = taken.count
         }
     }
 
@@ -55,14 +102,14 @@ public struct SessionService: Sendable {
 
     /// The live session `ref` names, or why there is none.
     public func check(_ ref: SessionRef) async throws -> SessionCheck {
-        try await unavailableAsError { try await store.check(ref, policy: policy, now: clock.now()) }
+        try await storeCall { try await store.check(ref, policy: policy, now: clock.now()) }
     }
 
     /// Ends the session a token names. Returns false when it was not live.
     @discardableResult
     public func end(token: String, reason: RefusalReason) async throws -> Bool {
         guard let ref = tokens.parse(token) else { return false }
-        return try await unavailableAsError { try await store.end(ref, reason: reason, userID: nil, policy: policy, now: clock.now()) } != nil
+        return try await storeCall { try await store.end(ref, reason: reason, userID: nil, policy: policy, now: clock.now()) } != nil
     }
 
     /// Ends one of a user's sessions by its public id. Returns false when it was not theirs or not live.
@@ -70,18 +117,41 @@ public struct SessionService: Sendable {
     public func end(sessionID: String, of userID: String, reason: RefusalReason) async throws -> Bool {
         guard Self.isWellFormedSessionID(sessionID) else { return false }
         let ref = SessionRef(tag: tokens.tag(forUserID: userID), id: sessionID)
-        return try await unavailableAsError { try await store.end(ref, reason: reason, userID: userID, policy: policy, now: clock.now()) } != nil
+        return try await storeCall { try await store.end(ref, reason: reason, userID: userID, policy: policy, now: clock.now()) } != nil
     }
 
     @discardableResult
     public func endAll(of userID: String, reason: RefusalReason, except: String? = nil, device: String? = nil) async throws -> [String] {
-        try await unavailableAsError {
+        try await storeCall {
             try await store.endAll(of: owner(of: userID), reason: reason, except: except, device: device, policy: policy, now: clock.now())
         }
     }
 
     public func sessions(of userID: String) async throws -> [Session] {
-        try await unavailableAsError { try await store.sessions(of: owner(of: userID), now: clock.now()) }
+        try await storeCall { try await store.sessions(of: owner(of: userID), now: clock.now()) }
+    }
+
+    /// Every attribute of the session `ref` names.
+    public func attributes(of ref: SessionRef) async throws -> [String: String] {
+        try await storeCall { try await store.attributes(of: ref, now: clock.now()) }
+    }
+
+    /// One attribute; nil when there is none under `key`.
+    public func attribute(_ key: String, of ref: SessionRef) async throws -> String? {
+        try Self.requireValidKey(key)
+        return try await storeCall { try await store.attribute(key, of: ref, now: clock.now()) }
+    }
+
+    /// Writes one attribute; throws ``TesseraError/sessionDataTooLarge(_:)`` when it does not
+    /// fit, leaving the session as it was.
+    public func setAttribute(_ key: String, to value: String, of ref: SessionRef) async throws {
+        try Self.requireValidKey(key)
+        try await storeCall { try await store.setAttributes([key: value], of: ref, policy: policy, now: clock.now()) }
+    }
+
+    public func removeAttribute(_ key: String, of ref: SessionRef) async throws {
+        try Self.requireValidKey(key)
+        try await storeCall { try await store.removeAttribute(key, of: ref, now: clock.now()) }
     }
 
     /// Session ids are 32 lower-case hex characters; anything else cannot name a session.
@@ -89,11 +159,24 @@ public struct SessionService: Sendable {
         id.utf8.count == 32 && id.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 
-    private func unavailableAsError<T>(_ body: () async throws -> T) async throws -> T {
+    private static func requireValidKey(_ key: String) throws {
+        guard SessionDataLimits.isValidKey(key) else {
+            throw TesseraError.invalidInput(
+                field: "key", message: "A session data key has 1 to \(SessionDataLimits.maximumKeyLength) letters, digits, '.', '_', ':' or '-'.")
+        }
+    }
+
+    /// The store's refusals in the rules' terms; an unreachable store fails closed.
+    private func storeCall<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
-        } catch SessionStoreError.unavailable {
-            throw TesseraError.storeUnavailable
+        } catch let error as SessionStoreError {
+            switch error {
+            case .unavailable: throw TesseraError.storeUnavailable
+            case .limitReached: throw TesseraError.sessionLimit
+            case .refused(let reason): throw TesseraError.refused(reason)
+            case .dataTooLarge(let limit): throw TesseraError.sessionDataTooLarge(limit)
+            }
         }
     }
 }

@@ -5,6 +5,12 @@ import Foundation
 /// Both backends pass one contract suite (`SessionStoreContract` in the tests), so the
 /// embedded default and the cluster cannot drift. Every operation on one user's sessions is
 /// atomic: 20 simultaneous logins against a limit of 3 leave exactly 3.
+///
+/// A session also holds data: attributes with string values (the API stores JSON texts),
+/// each read and written on its own, so concurrent writers to different attributes never
+/// undo each other. A data operation on a session that is not live throws
+/// ``SessionStoreError/refused(_:)`` with the reason ``check(_:policy:now:)`` would give;
+/// data operations never renew the session (the check each request makes does).
 /// ```swift
 /// let issued = tokens.issue(forUserID: user.id)
 /// let created = try await store.create(
@@ -14,6 +20,7 @@ import Foundation
 /// case .active(let session): …
 /// case .refused(let reason): …
 /// }
+/// try await store.setAttributes(["theme": #""dark""#], of: issued.ref, policy: policy, now: clock.now())
 /// ```
 public protocol SessionStore: Sendable {
     /// Creates a session under the device policy, ending the sessions it displaces with
@@ -32,6 +39,24 @@ public protocol SessionStore: Sendable {
     func sessions(of owner: SessionOwner, now: Date) async throws -> [Session]
     /// Throws ``SessionStoreError/unavailable(_:)`` when the store cannot answer.
     func ping() async throws
+
+    /// Creates a session without a user: no device policy, no index, the anonymous idle
+    /// timeout (and the absolute timeout, as every session).
+    func createAnonymous(_ ref: SessionRef, ip: String?, userAgent: String?, policy: SessionPolicy, now: Date) async throws -> Session
+    /// Ends a live anonymous session with `reason` and returns its data, in one atomic
+    /// step, so no write can land in it after its data was read. Nil, changing nothing, when
+    /// `ref` names no live anonymous session (a user's session is left alone).
+    func takeAnonymous(_ ref: SessionRef, reason: RefusalReason, policy: SessionPolicy, now: Date) async throws -> [String: String]?
+
+    /// Every attribute of the session.
+    func attributes(of ref: SessionRef, now: Date) async throws -> [String: String]
+    /// One attribute, nil when the session has none under `key`.
+    func attribute(_ key: String, of ref: SessionRef, now: Date) async throws -> String?
+    /// Writes the attributes, all or none: throws ``SessionStoreError/dataTooLarge(_:)``,
+    /// changing nothing, when the session would break `policy.data`.
+    func setAttributes(_ attributes: [String: String], of ref: SessionRef, policy: SessionPolicy, now: Date) async throws
+    /// Removes one attribute; removing one that is not there is not an error.
+    func removeAttribute(_ key: String, of ref: SessionRef, now: Date) async throws
 }
 
 public struct SessionCreation: Sendable, Equatable {
@@ -53,6 +78,10 @@ public enum SessionCheck: Sendable, Equatable {
 public enum SessionStoreError: Error, Equatable {
     /// The device policy is `reject` and the user holds the maximum already.
     case limitReached
+    /// A data operation found no live session; the reason is what a check would answer.
+    case refused(RefusalReason)
+    /// A data write would break this limit; nothing was written.
+    case dataTooLarge(SessionDataLimit)
     /// The store cannot be reached; callers fail closed (503), never log people out.
     case unavailable(String)
 }

@@ -99,6 +99,14 @@ public enum TesseraApp {
 
         let session = SessionMiddleware(services: services, checksOrigin: true)
 
+        // Not behind RequireLogin: an anonymous visitor's session holds data too.
+        let data = SessionDataRoutes(services: services)
+        router.group().add(middleware: session)
+            .route(.get, "/api/session/data", in: table, use: data.list)
+            .route(.get, "/api/session/data/{key}", in: table, use: data.get)
+            .route(.put, "/api/session/data/{key}", in: table, use: data.put)
+            .route(.delete, "/api/session/data/{key}", in: table, use: data.delete)
+
         router.group().add(middleware: session).add(middleware: RequireLogin())
             .route(.post, "/api/logout", in: table, use: sessions.logout)
             .route(.get, "/api/session", in: table, use: sessions.current)

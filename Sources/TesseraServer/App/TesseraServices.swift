@@ -10,6 +10,10 @@ public struct TesseraServices: Sendable {
     public let loginThrottle: LoginThrottle
     let loginRate: RateLimitRule
     let registrationRate: RateLimitRule
+    /// A visitor's first data write creates an anonymous session.
+    let anonymousSessions: Bool
+    /// Creations of anonymous sessions per client address.
+    let anonymousRate: RateLimitRule
     let cookie: SessionCookie
     let origin: PublicOrigin
     let clientAddress: ClientAddress
@@ -24,6 +28,8 @@ public struct TesseraServices: Sendable {
         self.loginThrottle = loginThrottle
         self.loginRate = configuration.loginRate
         self.registrationRate = configuration.registrationRate
+        self.anonymousSessions = configuration.anonymousSessions
+        self.anonymousRate = configuration.anonymousRate
         self.metrics = metrics
         self.cookie = SessionCookie(publicURL: configuration.publicURL, maxAge: configuration.sessionPolicy.absoluteTimeout)
         self.origin = PublicOrigin(publicURL: configuration.publicURL)

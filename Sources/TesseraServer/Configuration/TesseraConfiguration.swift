@@ -22,9 +22,14 @@ import TesseraCore
 ///   seconds or a number with `s`, `m`, `h`, `d`
 /// - `max-sessions` (unlimited), `one-session-per-device` (false), `session-overflow`
 ///   (`replace` or `reject`)
+/// - `session-data-max-value-bytes` (4096), `session-data-max-attributes` (32),
+///   `session-data-max-bytes` (16384): what one session's data may hold
+/// - `anonymous-sessions` (false): a data write without a token creates a session without
+///   a user; `anonymous-idle-timeout` (20m) is its sliding timeout
 /// - `trusted-proxies`: comma-separated peer addresses whose `X-Forwarded-For` is believed
 /// - `password-cost` (scrypt log2 N, default 16)
-/// - `rate-limit-login` (`600/1m`), `rate-limit-register` (`100/1h`): requests per client
+/// - `rate-limit-login` (`600/1m`), `rate-limit-register` (`100/1h`),
+///   `rate-limit-anonymous` (`60/1h`, creations of anonymous sessions): requests per client
 ///   IP, as `<count>/<duration>`
 /// - `login-backoff-after` (30 failures), `login-backoff-min` (1m), `login-backoff-max`
 ///   (15m), `login-backoff-reset` (12h): failed logins per identifier before waits begin,
@@ -44,6 +49,8 @@ public struct TesseraConfiguration: Sendable {
     public var passwordParameters: ScryptParameters
     public var loginRate: RateLimitRule
     public var registrationRate: RateLimitRule
+    public var anonymousSessions: Bool
+    public var anonymousRate: RateLimitRule
     public var loginBackoff: LoginBackoffPolicy
 
     public init(reader: ConfigReader) throws {
@@ -83,7 +90,13 @@ public struct TesseraConfiguration: Sendable {
             idleTimeout: idle, absoluteTimeout: absolute, renewalInterval: renewal,
             devices: DevicePolicy(
                 maximumSessions: maximum, onePerDeviceType: reader.bool(forKey: "one-session-per-device", default: false),
-                overflow: overflow))
+                overflow: overflow),
+            anonymousIdleTimeout: try Self.duration(reader, "anonymous-idle-timeout", default: .seconds(20 * 60)),
+            data: SessionDataLimits(
+                maximumValueBytes: try Self.positive(reader, "session-data-max-value-bytes", default: 4096),
+                maximumAttributes: try Self.positive(reader, "session-data-max-attributes", default: 32),
+                maximumTotalBytes: try Self.positive(reader, "session-data-max-bytes", default: 16384)))
+        anonymousSessions = reader.bool(forKey: "anonymous-sessions", default: false)
         trustedProxies = reader.string(forKey: "trusted-proxies", default: "")
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let cost = reader.int(forKey: "password-cost", default: ScryptParameters.recommended.logN)
@@ -93,6 +106,7 @@ public struct TesseraConfiguration: Sendable {
         passwordParameters = parameters
         loginRate = try Self.rule(reader, "rate-limit-login", name: "login", default: "600/1m")
         registrationRate = try Self.rule(reader, "rate-limit-register", name: "register", default: "100/1h")
+        anonymousRate = try Self.rule(reader, "rate-limit-anonymous", name: "anonymous", default: "60/1h")
         let after = reader.int(forKey: "login-backoff-after", default: 30)
         guard after >= 1 else { throw ConfigurationError("login-backoff-after must be at least 1") }
         loginBackoff = LoginBackoffPolicy(
@@ -110,6 +124,12 @@ public struct TesseraConfiguration: Sendable {
               let period = DurationText.parse(String(parts[1])), period > .zero
         else { throw ConfigurationError("\(key) must look like 600/1m, got '\(text)'") }
         return RateLimitRule(name: name, limit: count, period: period)
+    }
+
+    private static func positive(_ reader: ConfigReader, _ key: String, default value: Int) throws -> Int {
+        let number = reader.int(forKey: ConfigKey(key), default: value)
+        guard number >= 1 else { throw ConfigurationError("\(key) must be at least 1, got \(number)") }
+        return number
     }
 
     private static func optionalDuration(_ reader: ConfigReader, _ key: String) throws -> Duration? {

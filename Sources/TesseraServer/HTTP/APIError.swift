@@ -44,6 +44,8 @@ public struct APIError: HTTPResponseError {
             status = .forbidden
         case .notFound:
             status = .notFound
+        case .sessionDataTooLarge:
+            status = .contentTooLarge
         case .tooManyAttempts(let wait), .rateLimited(let wait):
             status = .tooManyRequests
             headers[.retryAfter] = String(TesseraError.retryAfterSeconds(wait))
@@ -57,6 +59,10 @@ public struct APIError: HTTPResponseError {
     public static func invalidInput(_ message: String, field: String? = nil) -> APIError {
         APIError(.badRequest, code: "INVALID_INPUT", message: message, field: field)
     }
+
+    /// A state-changing request that a browser may have sent from another site.
+    public static let csrfRejected = APIError(
+        .forbidden, code: "CSRF_REJECTED", message: "Cross-site requests authenticated by cookie are refused.")
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var response = JSONResponse.make(status: status, ErrorBody(code: code, message: message, field: field))

@@ -22,6 +22,15 @@ public enum JSONResponse {
         return String(decoding: json.bytes, as: UTF8.self)
     }
 
+    /// A body that is JSON text already, such as a document built around stored session
+    /// values (which are JSON texts kept exactly as they were written).
+    static func make(status: HTTPResponse.Status = .ok, json: some Collection<UInt8>) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: contentType, .contentLength: String(json.count)],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: json)))
+    }
+
     public static func noContent() -> Response {
         Response(status: .noContent)
     }
@@ -31,24 +40,9 @@ public enum JSONResponse {
 /// 400 `INVALID_INPUT` naming the field, and a body over the limit into 413.
 public enum JSONRequest {
     public static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: TesseraRequestContext) async throws -> T {
-        let buffer: ByteBuffer
+        let bytes = try await validatedBody(of: request, context: context)
         do {
-            buffer = try await request.body.collect(upTo: context.maxUploadSize)
-        } catch {
-            throw APIError(.contentTooLarge, code: "PAYLOAD_TOO_LARGE", message: "The request body is larger than \(context.maxUploadSize) bytes.")
-        }
-        guard buffer.readableBytes > 0 else { throw APIError.invalidInput("A JSON body is required.") }
-        do {
-            try StrictJSON.validate(Array(buffer.readableBytesView))
-        } catch StrictJSON.Failure.duplicateKey(let key) {
-            throw APIError.invalidInput("The field '\(key.prefix(64))' appears twice.", field: String(key.prefix(64)))
-        } catch StrictJSON.Failure.tooDeep {
-            throw APIError.invalidInput("The body is nested too deeply.")
-        } catch {
-            throw APIError.invalidInput("The body is not valid JSON.")
-        }
-        do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+            return try JSONDecoder().decode(T.self, from: Data(bytes))
         } catch let DecodingError.keyNotFound(key, context) {
             throw APIError.invalidInput("The field '\(path(context.codingPath + [key]))' is required.", field: path(context.codingPath + [key]))
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
@@ -58,6 +52,39 @@ public enum JSONRequest {
         } catch {
             throw APIError.invalidInput("The body is not valid JSON.")
         }
+    }
+
+    /// The JSON text of the body's member `name`, whatever its type (`null` included),
+    /// without whitespace between tokens: for values kept as JSON rather than decoded.
+    /// The body must be an object that has the member.
+    public static func member(_ name: String, from request: Request, context: TesseraRequestContext) async throws -> String {
+        let bytes = try await validatedBody(of: request, context: context)
+        guard let text = StrictJSON.member(name, of: bytes) else {
+            throw APIError.invalidInput("The body must be a JSON object with the field '\(name)'.", field: name)
+        }
+        return text
+    }
+
+    /// The body, checked by ``StrictJSON``.
+    private static func validatedBody(of request: Request, context: TesseraRequestContext) async throws -> [UInt8] {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        } catch {
+            throw APIError(.contentTooLarge, code: "PAYLOAD_TOO_LARGE", message: "The request body is larger than \(context.maxUploadSize) bytes.")
+        }
+        guard buffer.readableBytes > 0 else { throw APIError.invalidInput("A JSON body is required.") }
+        let bytes = Array(buffer.readableBytesView)
+        do {
+            try StrictJSON.validate(bytes)
+        } catch StrictJSON.Failure.duplicateKey(let key) {
+            throw APIError.invalidInput("The field '\(key.prefix(64))' appears twice.", field: String(key.prefix(64)))
+        } catch StrictJSON.Failure.tooDeep {
+            throw APIError.invalidInput("The body is nested too deeply.")
+        } catch {
+            throw APIError.invalidInput("The body is not valid JSON.")
+        }
+        return bytes
     }
 
     private static func path(_ keys: [any CodingKey]) -> String {

@@ -56,6 +56,11 @@ struct JSONWriter {
         bytes.append(contentsOf: (value ? "true" : "false").utf8)
     }
 
+    /// JSON text written as it is: stored session values, checked when they were written.
+    mutating func raw(_ json: String) {
+        bytes.append(contentsOf: json.utf8)
+    }
+
     mutating func null() {
         bytes.append(contentsOf: "null".utf8)
     }

@@ -12,20 +12,63 @@ struct StrictJSON {
 
     private let bytes: [UInt8]
     private var index = 0
+    /// A member of the top-level object to locate while parsing, and where its value is.
+    private let wanted: [UInt8]?
+    private var found: Range<Int>?
 
     /// Throws unless `bytes` is exactly one JSON value in valid UTF-8 with unique keys,
     /// nested at most ``maximumDepth`` deep.
     static func validate(_ bytes: [UInt8]) throws {
+        _ = try parse(bytes, locating: nil)
+    }
+
+    /// The text of member `name` of the top-level object in `bytes`, which must be valid
+    /// (see ``validate(_:)``), with the whitespace between tokens removed. Nil when the
+    /// value is not an object or has no such member.
+    static func member(_ name: String, of bytes: [UInt8]) -> String? {
+        guard let range = (try? parse(bytes, locating: Array(name.utf8))) ?? nil else { return nil }
+        return String(decoding: compact(bytes[range]), as: UTF8.self)
+    }
+
+    private static func parse(_ bytes: [UInt8], locating wanted: [UInt8]?) throws -> Range<Int>? {
         guard String(validating: bytes, as: UTF8.self) != nil else { throw Failure.syntax }
-        var parser = StrictJSON(bytes: bytes)
+        var parser = StrictJSON(bytes: bytes, wanted: wanted)
         parser.skipWhitespace()
         try parser.value(depth: 0)
         parser.skipWhitespace()
         guard parser.index == bytes.count else { throw Failure.syntax }
+        return parser.found
     }
 
-    private init(bytes: [UInt8]) {
+    private init(bytes: [UInt8], wanted: [UInt8]?) {
         self.bytes = bytes
+        self.wanted = wanted
+    }
+
+    /// Valid JSON text without the whitespace outside its strings.
+    private static func compact(_ text: ArraySlice<UInt8>) -> [UInt8] {
+        var result: [UInt8] = []
+        result.reserveCapacity(text.count)
+        var inString = false
+        var escaped = false
+        for byte in text {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                result.append(byte)
+            } else if byte == UInt8(ascii: "\"") {
+                inString = true
+                result.append(byte)
+            } else if !(byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D) {
+                result.append(byte)
+            }
+        }
+        return result
     }
 
     private var current: UInt8? { index < bytes.count ? bytes[index] : nil }
@@ -64,7 +107,9 @@ struct StrictJSON {
             skipWhitespace()
             try expect(UInt8(ascii: ":"))
             skipWhitespace()
+            let start = index
             try value(depth: depth)
+            if depth == 1, key == wanted { found = start..<index }
             skipWhitespace()
             if current == UInt8(ascii: ",") { index += 1; continue }
             try expect(UInt8(ascii: "}"))

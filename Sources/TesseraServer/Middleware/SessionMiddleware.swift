@@ -2,11 +2,12 @@ import Foundation
 import Hummingbird
 import TesseraCore
 
-/// Reads the token (`Authorization: Bearer`, else the cookie; never the query string), asks
-/// the session store once (which renews when due), loads the account and puts both into the
-/// request context. It refuses nothing itself except, where `checksOrigin`, a cross-site
-/// write authenticated by cookie (403 `CSRF_REJECTED`); ``RequireLogin`` turns a missing
-/// identity into a 401.
+/// Reads the token (``PresentedToken``), asks the session store once (which renews when
+/// due), loads the account and puts both into the request context. A live session without a
+/// user (an anonymous visitor's) goes into the context as such when anonymous sessions are
+/// on; it is never an identity. It refuses nothing itself except, where `checksOrigin`, a
+/// cross-site write authenticated by cookie (403 `CSRF_REJECTED`); ``RequireLogin`` turns
+/// a missing identity into a 401.
 /// Responses of this path are never cached.
 struct SessionMiddleware: RouterMiddleware {
     typealias Context = TesseraRequestContext
@@ -15,28 +16,16 @@ struct SessionMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        if let (token, fromCookie) = presentedToken(in: request) {
-            if checksOrigin, fromCookie, request.method.changesState, !services.origin.allows(request) {
-                throw APIError(.forbidden, code: "CSRF_REJECTED", message: "Cross-site requests authenticated by cookie are refused.")
+        if let presented = PresentedToken(in: request, cookie: services.cookie) {
+            context.authenticatedByCookie = presented.fromCookie
+            if checksOrigin, presented.fromCookie, request.method.changesState, !services.origin.allows(request) {
+                throw APIError.csrfRejected
             }
-            try await resolve(token, into: &context)
+            try await resolve(presented.token, into: &context)
         }
         var response = try await next(request, context)
         response.headers[.cacheControl] = "no-store"
         return response
-    }
-
-    private func presentedToken(in request: Request) -> (String, Bool)? {
-        if let authorization = request.headers[.authorization] {
-            let parts = authorization.split(separator: " ", maxSplits: 1)
-            if parts.count == 2, parts[0].lowercased() == "bearer" {
-                var token = parts[1]
-                while token.first == " " { token = token.dropFirst() }
-                while token.last == " " { token = token.dropLast() }
-                return (String(token), false)
-            }
-        }
-        return services.cookie.token(in: request).map { ($0, true) }
     }
 
     private func resolve(_ token: String, into context: inout Context) async throws {
@@ -50,7 +39,11 @@ struct SessionMiddleware: RouterMiddleware {
             context.refusal = reason
             services.metrics.refused(reason)
         case .active(let session):
-            guard let user = try await services.accounts.find(.id(session.userID)) else {
+            guard let userID = session.userID else {
+                if services.anonymousSessions { context.anonymousSession = services.sessions.tokens.parse(token) }
+                return
+            }
+            guard let user = try await services.accounts.find(.id(userID)) else {
                 context.refusal = .invalidToken
                 return
             }

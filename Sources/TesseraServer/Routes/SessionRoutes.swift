@@ -28,15 +28,32 @@ struct SessionRoutes {
         let user = try await authenticate(login: login, password: password)
         let ip = services.clientAddress.of(request, peer: context.peerAddress)
         let userAgent = request.headers[.userAgent].map { String($0.prefix(256)) }
-        let started = try await services.sessions.start(for: user.id, device: device, deviceName: deviceName, ip: ip, userAgent: userAgent)
+        let started = try await services.sessions.start(
+            for: user.id, device: device, deviceName: deviceName, ip: ip, userAgent: userAgent,
+            takingDataFrom: anonymousToken(in: request))
         services.metrics.login("ok")
         services.metrics.sessionsEnded(.replaced, count: started.replaced.count)
-        context.logger.info("logged in", metadata: ["user": "\(user.id)", "session": "\(started.session.id)"])
+        context.logger.info("logged in", metadata: [
+            "user": "\(user.id)", "session": "\(started.session.id)", "carried": "\(started.carried)",
+        ])
+        if started.dropped > 0 {
+            context.logger.warning("anonymous session data over the data limits was dropped at login", metadata: [
+                "session": "\(started.session.id)", "attributes": "\(started.dropped)",
+            ])
+        }
         var response = JSONResponse.make(LoginResult(
             token: started.token, session: SessionView(session: started.session, current: true), user: UserView(user: user)))
         response.headers.append(HTTPField(name: .setCookie, value: services.cookie.setting(started.token)))
         response.headers[.cacheControl] = "no-store"
         return response
+    }
+
+    /// The token whose anonymous session's data the new session takes over, when anonymous
+    /// sessions are on. A cookie sent with a cross-site request is not followed: another
+    /// site must not be able to move a visitor's data into an account of its choosing.
+    private func anonymousToken(in request: Request) -> String? {
+        guard services.anonymousSessions, let presented = PresentedToken(in: request, cookie: services.cookie) else { return nil }
+        return presented.fromCookie && !services.origin.allows(request) ? nil : presented.token
     }
 
     /// The password check under the login back-off: while an identifier must wait, its

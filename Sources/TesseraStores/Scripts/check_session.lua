@@ -2,25 +2,28 @@
 -- KEYS[1]  the session's hash      KEYS[2]  its tombstone
 -- ARGV[1]  now (ms)                ARGV[2]  renewal interval (ms)
 -- ARGV[3]  key prefix of the user  ARGV[4]  session id
+-- ARGV[5]  renewal interval of an anonymous session (ms)
 -- Returns {"ok", uid, dev, dn, ip, ua, created, lastSeen, absoluteExpiry, idle}
 --      or {"gone", reason}.
+-- An anonymous session has an empty uid and no index entry.
 local h = redis.call('HMGET', KEYS[1], 'uid', 'dev', 'dn', 'ip', 'ua', 'c', 'ls', 'ax', 'it')
 if not h[1] then
   return {'gone', redis.call('GET', KEYS[2]) or 'SESSION_EXPIRED'}
 end
 local now = tonumber(ARGV[1])
 local lastSeen, absolute, idle = tonumber(h[7]), tonumber(h[8]), tonumber(h[9])
+local anonymous = h[1] == ''
 local index = ARGV[3] .. 'i:' .. h[1]
 if now >= math.min(lastSeen + idle, absolute) then
   redis.call('DEL', KEYS[1])
-  redis.call('ZREM', index, ARGV[4])
+  if not anonymous then redis.call('ZREM', index, ARGV[4]) end
   return {'gone', 'SESSION_EXPIRED'}
 end
-if now - lastSeen >= tonumber(ARGV[2]) then
+if now - lastSeen >= tonumber(anonymous and ARGV[5] or ARGV[2]) then
   local expiry = math.min(now + idle, absolute)
   redis.call('HSET', KEYS[1], 'ls', ARGV[1])
   redis.call('PEXPIRE', KEYS[1], string.format('%.0f', expiry - now))
-  redis.call('ZADD', index, string.format('%.0f', expiry), ARGV[4])
+  if not anonymous then redis.call('ZADD', index, string.format('%.0f', expiry), ARGV[4]) end
   h[7] = ARGV[1]
 end
 return {'ok', h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9]}

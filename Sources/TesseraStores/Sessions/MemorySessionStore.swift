@@ -5,7 +5,8 @@ import TesseraCore
 /// Sessions in this process: the embedded default for a single node.
 ///
 /// Behaves exactly as ``RedisSessionStore`` (one contract suite runs against both): the
-/// same expiry, renewal, tombstones and device policy, each operation atomic under one lock.
+/// same expiry, renewal, tombstones, device policy, anonymous sessions and data limits, each
+/// operation atomic under one lock.
 /// Expired entries are dropped when touched and by ``purge(now:)``, which the server calls
 /// periodically.
 /// ```swift
@@ -14,6 +15,7 @@ import TesseraCore
 public final class MemorySessionStore: SessionStore {
     fileprivate struct Record {
         var session: Session
+        var data: [String: String] = [:]
         var expiresAt: Date { session.expiresAt }
     }
 
@@ -62,7 +64,8 @@ public final class MemorySessionStore: SessionStore {
                 state.remove(ref.id)
                 return .refused(.sessionExpired)
             }
-            if now.timeIntervalSince(record.session.lastSeenAt) >= policy.renewalInterval.seconds {
+            let interval = record.session.isAnonymous ? policy.anonymousRenewalInterval : policy.renewalInterval
+            if now.timeIntervalSince(record.session.lastSeenAt) >= interval.seconds {
                 record.session.lastSeenAt = now
                 state.sessions[ref.id] = record
             }
@@ -98,6 +101,48 @@ public final class MemorySessionStore: SessionStore {
 
     public func ping() async throws {}
 
+    public func createAnonymous(_ ref: SessionRef, ip: String?, userAgent: String?, policy: SessionPolicy, now: Date) async throws -> Session {
+        let session = Session(
+            id: ref.id, userID: nil, device: "web", deviceName: nil, ip: ip, userAgent: userAgent, createdAt: now,
+            lastSeenAt: now, absoluteExpiresAt: now.addingTimeInterval(policy.absoluteTimeout.seconds),
+            idleTimeout: policy.anonymousIdleTimeout)
+        state.withLock { $0.sessions[ref.id] = Record(session: session) }
+        return session
+    }
+
+    public func takeAnonymous(_ ref: SessionRef, reason: RefusalReason, policy: SessionPolicy, now: Date) async throws -> [String: String]? {
+        state.withLock { state in
+            guard let record = state.sessions[ref.id], record.session.isAnonymous, now < record.expiresAt else { return nil }
+            state.end(ref.id, reason: reason, tombstoneUntil: now.addingTimeInterval(policy.tombstoneLifetime.seconds))
+            return record.data
+        }
+    }
+
+    public func attributes(of ref: SessionRef, now: Date) async throws -> [String: String] {
+        try state.withLock { state in try state.liveRecord(ref.id, now: now).data }
+    }
+
+    public func attribute(_ key: String, of ref: SessionRef, now: Date) async throws -> String? {
+        try state.withLock { state in try state.liveRecord(ref.id, now: now).data[key] }
+    }
+
+    public func setAttributes(_ attributes: [String: String], of ref: SessionRef, policy: SessionPolicy, now: Date) async throws {
+        try state.withLock { state in
+            let record = try state.liveRecord(ref.id, now: now)
+            if let broken = policy.data.exceeded(writing: attributes, over: record.data) {
+                throw SessionStoreError.dataTooLarge(broken)
+            }
+            state.sessions[ref.id]?.data.merge(attributes) { $1 }
+        }
+    }
+
+    public func removeAttribute(_ key: String, of ref: SessionRef, now: Date) async throws {
+        try state.withLock { state in
+            _ = try state.liveRecord(ref.id, now: now)
+            state.sessions[ref.id]?.data[key] = nil
+        }
+    }
+
     /// Drops expired sessions and tombstones; returns how many sessions expired.
     @discardableResult
     public func purge(now: Date) -> Int {
@@ -123,6 +168,15 @@ extension MemorySessionStore.State {
         return live.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
     }
 
+    /// The live session `id` names, or the refusal a check would answer.
+    fileprivate func liveRecord(_ id: String, now: Date) throws -> MemorySessionStore.Record {
+        guard let record = sessions[id] else {
+            throw SessionStoreError.refused(tombstoneReason(id, now: now) ?? .sessionExpired)
+        }
+        guard now < record.expiresAt else { throw SessionStoreError.refused(.sessionExpired) }
+        return record
+    }
+
     fileprivate func tombstoneReason(_ id: String, now: Date) -> RefusalReason? {
         guard let tombstone = tombstones[id], now < tombstone.until else { return nil }
         return tombstone.reason
@@ -134,8 +188,8 @@ extension MemorySessionStore.State {
     }
 
     fileprivate mutating func remove(_ id: String) {
-        guard let record = sessions.removeValue(forKey: id) else { return }
-        byUser[record.session.userID]?.remove(id)
-        if byUser[record.session.userID]?.isEmpty == true { byUser[record.session.userID] = nil }
+        guard let record = sessions.removeValue(forKey: id), let userID = record.session.userID else { return }
+        byUser[userID]?.remove(id)
+        if byUser[userID]?.isEmpty == true { byUser[userID] = nil }
     }
 }

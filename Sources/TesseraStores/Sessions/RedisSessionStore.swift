@@ -10,10 +10,13 @@ import TesseraCore
 ///
 /// | key | type | holds |
 /// |---|---|---|
-/// | `<ns>:{u:<tag>}:s:<session id>` | hash | uid, dev, dn, ip, ua, c (created), ls (last seen), ax (absolute expiry), it (idle ms); TTL = time to expiry |
+/// | `<ns>:{u:<tag>}:s:<session id>` | hash | uid, dev, dn, ip, ua, c (created), ls (last seen), ax (absolute expiry), it (idle ms); the data: `d:<key>` per attribute, dc (their count), ds (bytes of their keys and values); TTL = time to expiry |
 /// | `<ns>:{u:<tag>}:i:<user id>` | sorted set | the user's session ids scored by expiry |
 /// | `<ns>:{u:<tag>}:t:<session id>` | string | the reason an ended session was ended; TTL = absolute timeout |
 ///
+/// An anonymous session has a random tag, an empty uid and no index. Its data lives in its
+/// own hash like a user's, so it moves to the user's slot at login in two calls (see
+/// ``SessionService/start(for:device:deviceName:ip:userAgent:takingDataFrom:)``).
 /// The session id is a SHA-256 prefix of the token, so a dump of Redis yields no token.
 /// ```swift
 /// let store = RedisSessionStore(client: RedisClient(configuration: try RedisConfiguration(url: url)))
@@ -49,14 +52,13 @@ public struct RedisSessionStore: SessionStore {
         let prefix = userPrefix(ref.tag)
         let reply = try await run(SessionScripts.check, keys: [prefix + "s:" + ref.id, prefix + "t:" + ref.id], arguments: [
             millis(now), String(policy.renewalInterval.milliseconds), prefix, ref.id,
+            String(policy.anonymousRenewalInterval.milliseconds),
         ])
         guard let items = reply.array?.map(\.string), let status = items.first ?? nil else { throw unexpected(reply) }
-        if status == "gone" {
-            return .refused(items.count > 1 ? items[1].flatMap(RefusalReason.init(rawValue:)) ?? .sessionExpired : .sessionExpired)
-        }
-        guard items.count == 10, let session = Self.session(id: ref.id, userID: items[1], fields: Array(items[2...])) else {
-            throw unexpected(reply)
-        }
+        if status == "gone" { return .refused(Self.reason(items)) }
+        guard items.count == 10, let uid = items[1],
+              let session = Self.session(id: ref.id, userID: uid.isEmpty ? nil : uid, fields: Array(items[2...]))
+        else { throw unexpected(reply) }
         return .active(session)
     }
 
@@ -95,6 +97,80 @@ public struct RedisSessionStore: SessionStore {
         _ = try await translatingErrors { try await client.send("PING") }
     }
 
+    public func createAnonymous(_ ref: SessionRef, ip: String?, userAgent: String?, policy: SessionPolicy, now: Date) async throws -> Session {
+        let reply = try await run(SessionScripts.createAnonymous, keys: [userPrefix(ref.tag) + "s:" + ref.id], arguments: [
+            millis(now), ip ?? "", userAgent ?? "", String(policy.anonymousIdleTimeout.milliseconds),
+            String(policy.absoluteTimeout.milliseconds),
+        ])
+        guard reply.string == "ok" else { throw unexpected(reply) }
+        return Session(
+            id: ref.id, userID: nil, device: "web", deviceName: nil, ip: ip, userAgent: userAgent,
+            createdAt: roundedToMillis(now), lastSeenAt: roundedToMillis(now),
+            absoluteExpiresAt: roundedToMillis(now).addingTimeInterval(policy.absoluteTimeout.seconds),
+            idleTimeout: policy.anonymousIdleTimeout)
+    }
+
+    public func takeAnonymous(_ ref: SessionRef, reason: RefusalReason, policy: SessionPolicy, now: Date) async throws -> [String: String]? {
+        let reply = try await run(SessionScripts.takeAnonymous, keys: sessionKeys(ref), arguments: [
+            millis(now), reason.rawValue, String(policy.tombstoneLifetime.milliseconds),
+        ])
+        guard let items = reply.array?.map(\.string), let status = items.first ?? nil else { throw unexpected(reply) }
+        guard status == "ok" else { return nil }
+        return try Self.attributes(items.dropFirst())
+    }
+
+    public func attributes(of ref: SessionRef, now: Date) async throws -> [String: String] {
+        let items = try await runDataScript(SessionScripts.getData, ref: ref, arguments: [millis(now)])
+        return try Self.attributes(items.dropFirst())
+    }
+
+    public func attribute(_ key: String, of ref: SessionRef, now: Date) async throws -> String? {
+        let items = try await runDataScript(SessionScripts.getAttribute, ref: ref, arguments: [millis(now), key])
+        return items.count > 1 ? items[1] : nil
+    }
+
+    public func setAttributes(_ attributes: [String: String], of ref: SessionRef, policy: SessionPolicy, now: Date) async throws {
+        let limits = policy.data
+        var arguments = [
+            millis(now), String(limits.maximumValueBytes), String(limits.maximumAttributes), String(limits.maximumTotalBytes),
+        ]
+        for (key, value) in attributes.sorted(by: { $0.key < $1.key }) {
+            arguments += [key, value]
+        }
+        let items = try await runDataScript(SessionScripts.setData, ref: ref, arguments: arguments)
+        switch items.first ?? nil {
+        case "ok": return
+        case "limit" where items.count == 2:
+            switch items[1] {
+            case "value": throw SessionStoreError.dataTooLarge(.valueSize(maximumBytes: limits.maximumValueBytes))
+            case "count": throw SessionStoreError.dataTooLarge(.attributeCount(maximum: limits.maximumAttributes))
+            case "size": throw SessionStoreError.dataTooLarge(.totalSize(maximumBytes: limits.maximumTotalBytes))
+            default: break
+            }
+        default: break
+        }
+        throw SessionStoreError.unavailable("unexpected reply from a session script")
+    }
+
+    public func removeAttribute(_ key: String, of ref: SessionRef, now: Date) async throws {
+        _ = try await runDataScript(SessionScripts.deleteAttribute, ref: ref, arguments: [millis(now), key])
+    }
+
+    /// Runs a script that answers `{"gone", reason}` for a session that is not live, and
+    /// turns that answer into ``SessionStoreError/refused(_:)``.
+    private func runDataScript(_ script: RedisScript, ref: SessionRef, arguments: [String]) async throws -> [String?] {
+        let reply = try await run(script, keys: sessionKeys(ref), arguments: arguments)
+        guard let items = reply.array?.map(\.string), let status = items.first ?? nil else { throw unexpected(reply) }
+        if status == "gone" { throw SessionStoreError.refused(Self.reason(items)) }
+        return items
+    }
+
+    /// The session's hash and its tombstone.
+    private func sessionKeys(_ ref: SessionRef) -> [String] {
+        let prefix = userPrefix(ref.tag)
+        return [prefix + "s:" + ref.id, prefix + "t:" + ref.id]
+    }
+
     private func userPrefix(_ tag: String) -> String { "\(namespace):{u:\(tag)}:" }
 
     private func run(_ script: RedisScript, keys: [String], arguments: [String]) async throws -> RESPValue {
@@ -113,9 +189,27 @@ public struct RedisSessionStore: SessionStore {
         .unavailable("unexpected reply from a session script")
     }
 
+    /// The reason of a `{"gone", reason}` answer.
+    private static func reason(_ items: [String?]) -> RefusalReason {
+        items.count > 1 ? items[1].flatMap(RefusalReason.init(rawValue:)) ?? .sessionExpired : .sessionExpired
+    }
+
+    /// Alternating keys and values, as the data scripts answer them.
+    private static func attributes(_ flat: ArraySlice<String?>) throws -> [String: String] {
+        var attributes: [String: String] = [:]
+        var index = flat.startIndex
+        while index + 1 < flat.endIndex {
+            guard let key = flat[index], let value = flat[index + 1] else { break }
+            attributes[key] = value
+            index += 2
+        }
+        guard index == flat.endIndex else { throw SessionStoreError.unavailable("unexpected reply from a session script") }
+        return attributes
+    }
+
     /// Fields in script order: dev, dn, ip, ua, created, lastSeen, absoluteExpiry, idle.
     private static func session(id: String, userID: String?, fields: [String?]) -> Session? {
-        guard let userID, fields.count == 8, let device = fields[0],
+        guard fields.count == 8, let device = fields[0],
               let created = fields[4].flatMap(Int64.init), let lastSeen = fields[5].flatMap(Int64.init),
               let absolute = fields[6].flatMap(Int64.init), let idle = fields[7].flatMap(Int64.init)
         else { return nil }
@@ -133,6 +227,12 @@ enum SessionScripts {
     static let end = load("end_session")
     static let endAll = load("end_user_sessions")
     static let list = load("list_sessions")
+    static let createAnonymous = load("create_anonymous_session")
+    static let takeAnonymous = load("take_anonymous_session")
+    static let getData = load("get_session_data")
+    static let getAttribute = load("get_session_attribute")
+    static let setData = load("set_session_data")
+    static let deleteAttribute = load("delete_session_attribute")
 
     private static func load(_ name: String) -> RedisScript {
         guard let url = Bundle.module.url(forResource: name, withExtension: "lua", subdirectory: "Scripts"),

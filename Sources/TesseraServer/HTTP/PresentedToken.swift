@@ -1,0 +1,32 @@
+import Hummingbird
+
+/// The session token a request carries: `Authorization: Bearer`, else the session cookie;
+/// never the query string. Read the same way by the session middleware and by login, which
+/// takes an anonymous session's data along.
+///
+/// ```swift
+/// if let presented = PresentedToken(in: request, cookie: services.cookie), !presented.fromCookie { … }
+/// ```
+struct PresentedToken {
+    var token: String
+    /// From the cookie rather than an `Authorization` header: a browser may send it on a
+    /// cross-site request, so writes it authenticates need the origin check.
+    var fromCookie: Bool
+
+    init?(in request: Request, cookie: SessionCookie) {
+        if let authorization = request.headers[.authorization] {
+            let parts = authorization.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "bearer" {
+                var value = parts[1]
+                while value.first == " " { value = value.dropFirst() }
+                while value.last == " " { value = value.dropLast() }
+                token = String(value)
+                fromCookie = false
+                return
+            }
+        }
+        guard let value = cookie.token(in: request) else { return nil }
+        token = value
+        fromCookie = true
+    }
+}
