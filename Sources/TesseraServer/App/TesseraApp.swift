@@ -9,7 +9,7 @@ import TesseraCore
 import TesseraStores
 
 /// Builds a Tessera node from its configuration: the stores it names, the services, the
-/// routes along the request path of docs/sessions.md (session, login, role).
+/// routes, each group behind the middleware of its request path (session, login, role).
 ///
 /// ```swift
 /// let configuration = try TesseraConfiguration(reader: reader)
