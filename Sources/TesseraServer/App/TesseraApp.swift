@@ -83,16 +83,18 @@ public enum TesseraApp {
             .route(.get, "/health/ready", in: table, use: health.ready)
             .route(.get, "/metrics", in: table, use: health.metrics)
 
+        // Routes that reach a store run on their connection's loop; health stays cheapest as is.
+        let onLoop = EventLoopAffinityMiddleware()
         let accounts = AccountRoutes(services: services)
         let sessions = SessionRoutes(services: services)
-        router.group().add(middleware: RateLimitMiddleware(rule: services.registrationRate, services: services))
+        router.group().add(middleware: onLoop).add(middleware: RateLimitMiddleware(rule: services.registrationRate, services: services))
             .route(.post, "/api/accounts", in: table, use: accounts.register)
-        router.group().add(middleware: RateLimitMiddleware(rule: services.loginRate, services: services))
+        router.group().add(middleware: onLoop).add(middleware: RateLimitMiddleware(rule: services.loginRate, services: services))
             .route(.post, "/api/login", in: table, use: sessions.login)
 
         // nginx's auth_request forwards the original method; the origin check belongs to
         // the protected app, whose pages are not Tessera's.
-        let gateway = router.group().add(middleware: SessionMiddleware(services: services, checksOrigin: false))
+        let gateway = router.group().add(middleware: onLoop).add(middleware: SessionMiddleware(services: services, checksOrigin: false))
         for method: HTTPRequest.Method in [.get, .head, .post, .put, .patch, .delete] {
             gateway.route(method, "/auth/verify", in: table, use: GatewayRoutes().verify)
         }
@@ -101,13 +103,13 @@ public enum TesseraApp {
 
         // Not behind RequireLogin: an anonymous visitor's session holds data too.
         let data = SessionDataRoutes(services: services)
-        router.group().add(middleware: session)
+        router.group().add(middleware: onLoop).add(middleware: session)
             .route(.get, "/api/session/data", in: table, use: data.list)
             .route(.get, "/api/session/data/{key}", in: table, use: data.get)
             .route(.put, "/api/session/data/{key}", in: table, use: data.put)
             .route(.delete, "/api/session/data/{key}", in: table, use: data.delete)
 
-        router.group().add(middleware: session).add(middleware: RequireLogin())
+        router.group().add(middleware: onLoop).add(middleware: session).add(middleware: RequireLogin())
             .route(.post, "/api/logout", in: table, use: sessions.logout)
             .route(.get, "/api/session", in: table, use: sessions.current)
             .route(.get, "/api/sessions", in: table, use: sessions.list)
@@ -116,7 +118,7 @@ public enum TesseraApp {
             .route(.post, "/api/password", in: table, use: accounts.changePassword)
 
         let admin = AdminRoutes(services: services)
-        router.group().add(middleware: session).add(middleware: RequireRole(role: "admin"))
+        router.group().add(middleware: onLoop).add(middleware: session).add(middleware: RequireRole(role: "admin"))
             .route(.get, "/api/admin/users", in: table, use: admin.users)
             .route(.get, "/api/admin/users/{id}/sessions", in: table, use: admin.sessions)
             .route(.post, "/api/admin/users/{id}/kickout", in: table, use: admin.kickout)
