@@ -40,7 +40,7 @@ struct SessionMiddleware: RouterMiddleware {
             services.metrics.refused(reason)
         case .active(let session):
             guard let userID = session.userID else {
-                if services.anonymousSessions { context.anonymousSession = services.sessions.tokens.parse(token) }
+                if services.anonymousSessions { context.anonymousSession = ref }
                 return
             }
             guard let user = try await services.accounts.find(.id(userID)) else {
