@@ -19,6 +19,12 @@ public enum TesseraError: Error, Equatable, Sendable {
     case notFound
     /// A store cannot be reached; the request fails closed.
     case storeUnavailable
+    /// A one-time code or verification link is wrong, used, expired or burned: one answer.
+    case codeInvalid
+    /// The policy asks for a verified e-mail address before login.
+    case emailNotVerified
+    /// The mail or SMS transport did not take the message.
+    case deliveryFailed
 
     public var code: String {
         switch self {
@@ -35,6 +41,9 @@ public enum TesseraError: Error, Equatable, Sendable {
         case .forbidden: return "FORBIDDEN"
         case .notFound: return "NOT_FOUND"
         case .storeUnavailable: return "STORE_UNAVAILABLE"
+        case .codeInvalid: return "CODE_INVALID"
+        case .emailNotVerified: return "EMAIL_NOT_VERIFIED"
+        case .deliveryFailed: return "DELIVERY_FAILED"
         }
     }
 
@@ -53,6 +62,9 @@ public enum TesseraError: Error, Equatable, Sendable {
         case .forbidden: return "You do not have permission to do this."
         case .notFound: return "Not found."
         case .storeUnavailable: return "The service is temporarily unavailable. Try again shortly."
+        case .codeInvalid: return "The code is wrong or no longer valid. Ask for a new one."
+        case .emailNotVerified: return "Verify your e-mail address before you log in."
+        case .deliveryFailed: return "The message could not be sent. Try again shortly."
         }
     }
 

@@ -40,8 +40,11 @@ public struct APIError: HTTPResponseError {
         case .refused(let reason):
             status = .unauthorized
             headers[.tesseraReason] = reason.rawValue
-        case .accountDisabled, .forbidden:
+        case .accountDisabled, .forbidden, .emailNotVerified:
             status = .forbidden
+        case .codeInvalid:
+            status = .badRequest
+            field = "code"
         case .notFound:
             status = .notFound
         case .sessionDataTooLarge:
@@ -49,7 +52,7 @@ public struct APIError: HTTPResponseError {
         case .tooManyAttempts(let wait), .rateLimited(let wait):
             status = .tooManyRequests
             headers[.retryAfter] = String(TesseraError.retryAfterSeconds(wait))
-        case .storeUnavailable:
+        case .storeUnavailable, .deliveryFailed:
             status = .serviceUnavailable
             headers[.retryAfter] = "5"
         }
