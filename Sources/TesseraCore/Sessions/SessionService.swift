@@ -17,12 +17,18 @@ public struct SessionService: Sendable {
     public let store: any SessionStore
     public let policy: SessionPolicy
     public let clock: any WallClock
+    /// Who hears of the sessions this service ends.
+    public let endings: SessionEndFanout
 
-    public init(tokens: SessionTokens, store: any SessionStore, policy: SessionPolicy, clock: any WallClock = SystemWallClock()) {
+    public init(
+        tokens: SessionTokens, store: any SessionStore, policy: SessionPolicy, clock: any WallClock = SystemWallClock(),
+        endings: SessionEndFanout = SessionEndFanout()
+    ) {
         self.tokens = tokens
         self.store = store
         self.policy = policy
         self.clock = clock
+        self.endings = endings
     }
 
     public struct Started: Sendable {
@@ -60,6 +66,7 @@ public struct SessionService: Sendable {
         let draft = SessionDraft(ref: issued.ref, userID: userID, device: device, deviceName: deviceName, ip: ip, userAgent: userAgent)
         let created = try await storeCall { try await store.create(draft, policy: policy, now: clock.now()) }
         var started = Started(token: issued.token, ref: issued.ref, session: created.session, replaced: created.replaced)
+        await endings.notify(created.replaced.map { SessionEnding(userID: userID, sessionID: $0, reason: .replaced) })
         if let anonymousToken, let anonymous = tokens.parse(anonymousToken) {
             try await carry(from: anonymous, into: &started)
         }
@@ -109,7 +116,10 @@ public struct SessionService: Sendable {
     @discardableResult
     public func end(token: String, reason: RefusalReason) async throws -> Bool {
         guard let ref = tokens.parse(token) else { return false }
-        return try await storeCall { try await store.end(ref, reason: reason, userID: nil, policy: policy, now: clock.now()) } != nil
+        let owner = try await storeCall { try await store.end(ref, reason: reason, userID: nil, policy: policy, now: clock.now()) }
+        guard let owner else { return false }
+        await endings.notify([SessionEnding(userID: owner, sessionID: ref.id, reason: reason)])
+        return true
     }
 
     /// Ends one of a user's sessions by its public id. Returns false when it was not theirs or not live.
@@ -117,14 +127,21 @@ public struct SessionService: Sendable {
     public func end(sessionID: String, of userID: String, reason: RefusalReason) async throws -> Bool {
         guard Self.isWellFormedSessionID(sessionID) else { return false }
         let ref = SessionRef(tag: tokens.tag(forUserID: userID), id: sessionID)
-        return try await storeCall { try await store.end(ref, reason: reason, userID: userID, policy: policy, now: clock.now()) } != nil
+        let owner = try await storeCall { try await store.end(ref, reason: reason, userID: userID, policy: policy, now: clock.now()) }
+        guard owner != nil else { return false }
+        await endings.notify([SessionEnding(userID: userID, sessionID: sessionID, reason: reason)])
+        return true
     }
 
+    /// Ends the user's sessions (all, all but `except`, or those of one device type) and
+    /// returns the ids of those ended.
     @discardableResult
     public func endAll(of userID: String, reason: RefusalReason, except: String? = nil, device: String? = nil) async throws -> [String] {
-        try await storeCall {
+        let ended = try await storeCall {
             try await store.endAll(of: owner(of: userID), reason: reason, except: except, device: device, policy: policy, now: clock.now())
         }
+        await endings.notify(ended.map { SessionEnding(userID: userID, sessionID: $0, reason: reason) })
+        return ended
     }
 
     public func sessions(of userID: String) async throws -> [Session] {

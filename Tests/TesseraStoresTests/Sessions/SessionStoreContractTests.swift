@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 import Testing
 import TesseraCore
 import TesseraStores
@@ -239,4 +240,36 @@ import TesseraStores
         #expect(try await h.service.endAll(of: bob, reason: .kickedOut).count == 1)
         #expect(try await h.service.sessions(of: alice).count == 1)
     }
+
+    @Test(arguments: SessionStoreBackend.available)
+    func observersHearOfEveryEndingWithItsReasonAndNothingElse(_ backend: SessionStoreBackend) async throws {
+        let h = try harness(backend, policy: SessionPolicy(devices: DevicePolicy(maximumSessions: 2)))
+        defer { Task { await h.close() } }
+        let heard = EndingRecorder()
+        h.service.endings.add(heard)
+        let ada = user()
+        let first = try await h.start(ada)
+        let second = try await h.start(ada)
+        let third = try await h.start(ada)
+        #expect(heard.endings == [SessionEnding(userID: ada, sessionID: first.session.id, reason: .replaced)])
+
+        try await h.service.end(token: second.token, reason: .loggedOut)
+        #expect(try await h.service.end(token: second.token, reason: .loggedOut) == false)
+        let fourth = try await h.start(ada)
+        try await h.service.end(sessionID: fourth.session.id, of: ada, reason: .kickedOut)
+        #expect(try await h.service.end(sessionID: third.session.id, of: user(), reason: .kickedOut) == false)
+        try await h.service.endAll(of: ada, reason: .accountDisabled)
+        #expect(heard.endings == [
+            SessionEnding(userID: ada, sessionID: first.session.id, reason: .replaced),
+            SessionEnding(userID: ada, sessionID: second.session.id, reason: .loggedOut),
+            SessionEnding(userID: ada, sessionID: fourth.session.id, reason: .kickedOut),
+            SessionEnding(userID: ada, sessionID: third.session.id, reason: .accountDisabled),
+        ])
+    }
+}
+
+private final class EndingRecorder: SessionEndObserver, Sendable {
+    private let heard = Mutex<[SessionEnding]>([])
+    var endings: [SessionEnding] { heard.withLock { $0 } }
+    func sessionsEnded(_ endings: [SessionEnding]) async { heard.withLock { $0 += endings } }
 }
