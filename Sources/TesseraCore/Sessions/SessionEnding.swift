@@ -27,3 +27,9 @@ public struct SessionEnding: Sendable, Equatable {
 public protocol SessionEndObserver: Sendable {
     func sessionsEnded(_ endings: [SessionEnding]) async
 }
+
+/// Told about every session ``SessionService`` starts for a user (anonymous sessions are
+/// not told). The same rule as for endings: hand it on and return.
+public protocol SessionStartObserver: Sendable {
+    func sessionStarted(_ session: Session) async
+}

@@ -18,17 +18,17 @@ public struct SessionService: Sendable {
     public let policy: SessionPolicy
     public let clock: any WallClock
     /// Who hears of the sessions this service ends.
-    public let endings: SessionEndFanout
+    public let endings = ObserverList<any SessionEndObserver>()
+    /// Who hears of the sessions this service starts for users.
+    public let starts = ObserverList<any SessionStartObserver>()
 
     public init(
-        tokens: SessionTokens, store: any SessionStore, policy: SessionPolicy, clock: any WallClock = SystemWallClock(),
-        endings: SessionEndFanout = SessionEndFanout()
+        tokens: SessionTokens, store: any SessionStore, policy: SessionPolicy, clock: any WallClock = SystemWallClock()
     ) {
         self.tokens = tokens
         self.store = store
         self.policy = policy
         self.clock = clock
-        self.endings = endings
     }
 
     public struct Started: Sendable {
@@ -66,7 +66,8 @@ public struct SessionService: Sendable {
         let draft = SessionDraft(ref: issued.ref, userID: userID, device: device, deviceName: deviceName, ip: ip, userAgent: userAgent)
         let created = try await storeCall { try await store.create(draft, policy: policy, now: clock.now()) }
         var started = Started(token: issued.token, ref: issued.ref, session: created.session, replaced: created.replaced)
-        await endings.notify(created.replaced.map { SessionEnding(userID: userID, sessionID: $0, reason: .replaced) })
+        await notify(created.replaced.map { SessionEnding(userID: userID, sessionID: $0, reason: .replaced) })
+        for observer in starts.all { await observer.sessionStarted(created.session) }
         if let anonymousToken, let anonymous = tokens.parse(anonymousToken) {
             try await carry(from: anonymous, into: &started)
         }
@@ -112,13 +113,22 @@ public struct SessionService: Sendable {
         try await storeCall { try await store.check(ref, policy: policy, now: clock.now()) }
     }
 
+    /// The live session `ref` names, or why there is none, without counting as activity: a
+    /// watcher (a live-events socket) must not keep an idle session alive. For sessions of
+    /// users; an anonymous session still renews at its own interval.
+    public func peek(_ ref: SessionRef) async throws -> SessionCheck {
+        var quiet = policy
+        quiet.renewalInterval = policy.absoluteTimeout
+        return try await storeCall { try await store.check(ref, policy: quiet, now: clock.now()) }
+    }
+
     /// Ends the session a token names. Returns false when it was not live.
     @discardableResult
     public func end(token: String, reason: RefusalReason) async throws -> Bool {
         guard let ref = tokens.parse(token) else { return false }
         let owner = try await storeCall { try await store.end(ref, reason: reason, userID: nil, policy: policy, now: clock.now()) }
         guard let owner else { return false }
-        await endings.notify([SessionEnding(userID: owner, sessionID: ref.id, reason: reason)])
+        await notify([SessionEnding(userID: owner, sessionID: ref.id, reason: reason)])
         return true
     }
 
@@ -129,7 +139,7 @@ public struct SessionService: Sendable {
         let ref = SessionRef(tag: tokens.tag(forUserID: userID), id: sessionID)
         let owner = try await storeCall { try await store.end(ref, reason: reason, userID: userID, policy: policy, now: clock.now()) }
         guard owner != nil else { return false }
-        await endings.notify([SessionEnding(userID: userID, sessionID: sessionID, reason: reason)])
+        await notify([SessionEnding(userID: userID, sessionID: sessionID, reason: reason)])
         return true
     }
 
@@ -140,12 +150,17 @@ public struct SessionService: Sendable {
         let ended = try await storeCall {
             try await store.endAll(of: owner(of: userID), reason: reason, except: except, device: device, policy: policy, now: clock.now())
         }
-        await endings.notify(ended.map { SessionEnding(userID: userID, sessionID: $0, reason: reason) })
+        await notify(ended.map { SessionEnding(userID: userID, sessionID: $0, reason: reason) })
         return ended
     }
 
     public func sessions(of userID: String) async throws -> [Session] {
         try await storeCall { try await store.sessions(of: owner(of: userID), now: clock.now()) }
+    }
+
+    private func notify(_ ended: [SessionEnding]) async {
+        guard !ended.isEmpty else { return }
+        for observer in endings.all { await observer.sessionsEnded(ended) }
     }
 
     /// Every attribute of the session `ref` names.

@@ -12,6 +12,7 @@ struct Stores: Sendable {
     var rateLimits: any RateLimitStore
     var loginFailures: any LoginFailureStore
     var accounts: any AccountStore
+    var events: any EventBus
     var lifecycle: [any Service]
     var sessionsKind: String
     var accountsKind: String
@@ -38,7 +39,8 @@ struct Stores: Sendable {
             return Stores(
                 sessions: RedisSessionStore(client: client, namespace: configuration.redisNamespace),
                 rateLimits: RedisRateLimitStore(client: client, namespace: configuration.redisNamespace),
-                loginFailures: RedisLoginFailureStore(client: client, namespace: configuration.redisNamespace), accounts: cached, lifecycle: lifecycle, sessionsKind: "redis",
+                loginFailures: RedisLoginFailureStore(client: client, namespace: configuration.redisNamespace), accounts: cached,
+                events: MemoryEventBus(), lifecycle: lifecycle, sessionsKind: "redis",
                 accountsKind: accountsKind,
                 close: {
                     await client.close()
@@ -54,7 +56,8 @@ struct Stores: Sendable {
             loginFailures.purge(now: now)
         })
         return Stores(
-            sessions: memory, rateLimits: rateLimits, loginFailures: loginFailures, accounts: cached, lifecycle: lifecycle, sessionsKind: "memory", accountsKind: accountsKind,
+            sessions: memory, rateLimits: rateLimits, loginFailures: loginFailures, accounts: cached, events: MemoryEventBus(),
+            lifecycle: lifecycle, sessionsKind: "memory", accountsKind: accountsKind,
             close: { try? await cached.close() })
     }
 }

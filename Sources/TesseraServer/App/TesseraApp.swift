@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import NIOPosix
 import RESP
@@ -23,10 +24,14 @@ public enum TesseraApp {
     ) async throws -> some ApplicationProtocol {
         let stores = try await Stores.open(configuration: configuration, logger: logger)
         let services = try makeServices(configuration: configuration, stores: stores, metrics: metrics, clock: clock, logger: logger)
+        let events = EventRoutes(services: services)
         return Application(
             router: makeRouter(services: services),
+            server: EventSocketChannel.builder(
+                webSocket: .init(maxFrameSize: 16 * 1024, autoPing: .enabled(timePeriod: .seconds(30))),
+                shouldUpgrade: events.shouldUpgrade),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tessera"),
-            services: stores.lifecycle,
+            services: stores.lifecycle + [services.events.hub],
             onServerRunning: { channel in
                 logger.notice("tessera listening", metadata: [
                     "address": "\(channel.localAddress?.description ?? "?")", "sessions": "\(stores.sessionsKind)",
@@ -65,10 +70,19 @@ public enum TesseraApp {
             store: stores.accounts, hasher: PasswordHasher(parameters: configuration.passwordParameters), policy: PasswordPolicy(),
             executor: ThreadPoolExecutor(), clock: clock, logger: logger)
         let sessions = SessionService(tokens: tokens, store: stores.sessions, policy: configuration.sessionPolicy, clock: clock)
+        let relay = SessionEventRelay(bus: stores.events, logger: logger)
+        sessions.endings.add(relay)
+        sessions.starts.add(relay)
+        let events = LiveEvents(
+            bus: stores.events, hub: EventHub(bus: stores.events, logger: logger),
+            socket: EventSocket.Settings(
+                recheckInterval: configuration.eventsRecheckInterval, messageRate: configuration.eventsMessageRate,
+                maximumMessageBytes: 4096),
+            metrics: metrics)
         return TesseraServices(
             accounts: accounts, sessions: sessions, limiter: RateLimiter(store: stores.rateLimits, clock: clock),
             loginThrottle: LoginThrottle(store: stores.loginFailures, policy: configuration.loginBackoff, clock: clock),
-            metrics: metrics, configuration: configuration)
+            events: events, metrics: metrics, configuration: configuration)
     }
 
     /// The routes, grouped by the middleware they stand behind.
@@ -117,6 +131,10 @@ public enum TesseraApp {
             .route(.delete, "/api/sessions/{id}", in: table, use: sessions.revoke)
             .route(.post, "/api/password", in: table, use: accounts.changePassword)
 
+        let events = EventRoutes(services: services)
+        router.group().add(middleware: onLoop).add(middleware: session).add(middleware: RequireLogin())
+            .route(.get, EventRoutes.path, in: table, use: events.notUpgraded)
+
         let admin = AdminRoutes(services: services)
         router.group().add(middleware: onLoop).add(middleware: session).add(middleware: RequireRole(role: "admin"))
             .route(.get, "/api/admin/users", in: table, use: admin.users)
@@ -125,6 +143,7 @@ public enum TesseraApp {
             .route(.post, "/api/admin/users/{id}/disable", in: table, use: admin.disable)
             .route(.post, "/api/admin/users/{id}/enable", in: table, use: admin.enable)
             .route(.put, "/api/admin/users/{id}/roles", in: table, use: admin.setRoles)
+            .route(.post, "/api/admin/push", in: table, use: events.push)
         return router
     }
 }

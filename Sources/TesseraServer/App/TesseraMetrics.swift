@@ -30,6 +30,24 @@ public struct TesseraMetrics: Sendable {
             namespace: "tessera", metricName: "sessions_ended", unitName: "total", helpText: "Sessions ended, by reason.")
     }
 
+    private static var sockets: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "tessera", metricName: "event_sockets", helpText: "Live-event sockets open on this node.")
+    }
+
+    private static var events: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "tessera", metricName: "events_published", unitName: "total", helpText: "Live events published, by type.")
+    }
+
+    func eventSockets(open: Int) {
+        registry.makeGauge(descriptor: Self.sockets).set(to: Double(open))
+    }
+
+    func published(_ type: String) {
+        registry.makeCounter(descriptor: Self.events, labels: [("type", type)]).increment()
+    }
+
     func refused(_ reason: RefusalReason) {
         registry.makeCounter(descriptor: Self.refusals, labels: [("reason", reason.rawValue)]).increment()
     }

@@ -8,6 +8,8 @@ public struct TesseraServices: Sendable {
     public let metrics: TesseraMetrics
     public let limiter: RateLimiter
     public let loginThrottle: LoginThrottle
+    /// Live events: the sockets of this node and pushes to any user's sockets.
+    public let events: LiveEvents
     let loginRate: RateLimitRule
     let registrationRate: RateLimitRule
     /// A visitor's first data write creates an anonymous session.
@@ -20,8 +22,9 @@ public struct TesseraServices: Sendable {
 
     init(
         accounts: AccountService, sessions: SessionService, limiter: RateLimiter, loginThrottle: LoginThrottle,
-        metrics: TesseraMetrics, configuration: TesseraConfiguration
+        events: LiveEvents, metrics: TesseraMetrics, configuration: TesseraConfiguration
     ) {
+        self.events = events
         self.accounts = accounts
         self.sessions = sessions
         self.limiter = limiter

@@ -34,6 +34,8 @@ import TesseraCore
 /// - `login-backoff-after` (30 failures), `login-backoff-min` (1m), `login-backoff-max`
 ///   (15m), `login-backoff-reset` (12h): failed logins per identifier before waits begin,
 ///   the first and longest wait, and the quiet time after which the count starts over
+/// - `events-recheck-interval` (30s): how often a live-events socket checks its session
+///   when nothing happens; `events-message-rate` (`20/10s`): messages one socket may send
 public struct TesseraConfiguration: Sendable {
     public var host: String
     public var port: Int
@@ -52,6 +54,8 @@ public struct TesseraConfiguration: Sendable {
     public var anonymousSessions: Bool
     public var anonymousRate: RateLimitRule
     public var loginBackoff: LoginBackoffPolicy
+    public var eventsRecheckInterval: Duration
+    public var eventsMessageRate: RateLimitRule
 
     public init(reader: ConfigReader) throws {
         host = reader.string(forKey: "host", default: "127.0.0.1")
@@ -114,6 +118,8 @@ public struct TesseraConfiguration: Sendable {
             minimumWait: try Self.duration(reader, "login-backoff-min", default: .seconds(60)),
             maximumWait: try Self.duration(reader, "login-backoff-max", default: .seconds(15 * 60)),
             resetAfter: try Self.duration(reader, "login-backoff-reset", default: .seconds(12 * 3600)))
+        eventsRecheckInterval = try Self.duration(reader, "events-recheck-interval", default: .seconds(30))
+        eventsMessageRate = try Self.rule(reader, "events-message-rate", name: "events-messages", default: "20/10s")
     }
 
     /// `<count>/<duration>`, e.g. `600/1m`.

@@ -72,6 +72,13 @@ public struct APIError: HTTPResponseError {
         response.headers.append(contentsOf: headers)
         return response
     }
+
+    /// The JSON error document, for answers written outside the router.
+    var body: [UInt8] {
+        var json = JSONWriter()
+        ErrorBody(code: code, message: message, field: field).write(to: &json)
+        return json.bytes
+    }
 }
 
 extension HTTPField.Name {

@@ -40,7 +40,11 @@ public enum JSONResponse {
 /// 400 `INVALID_INPUT` naming the field, and a body over the limit into 413.
 public enum JSONRequest {
     public static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: TesseraRequestContext) async throws -> T {
-        let bytes = try await validatedBody(of: request, context: context)
+        try decode(T.self, from: try await body(of: request, context: context))
+    }
+
+    /// `bytes`, a body read by ``body(of:context:)``, as a `T`.
+    static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
         do {
             return try JSONDecoder().decode(T.self, from: Data(bytes))
         } catch let DecodingError.keyNotFound(key, context) {
@@ -58,15 +62,16 @@ public enum JSONRequest {
     /// without whitespace between tokens: for values kept as JSON rather than decoded.
     /// The body must be an object that has the member.
     public static func member(_ name: String, from request: Request, context: TesseraRequestContext) async throws -> String {
-        let bytes = try await validatedBody(of: request, context: context)
+        let bytes = try await body(of: request, context: context)
         guard let text = StrictJSON.member(name, of: bytes) else {
             throw APIError.invalidInput("The body must be a JSON object with the field '\(name)'.", field: name)
         }
         return text
     }
 
-    /// The body, checked by ``StrictJSON``.
-    private static func validatedBody(of request: Request, context: TesseraRequestContext) async throws -> [UInt8] {
+    /// The body, checked by ``StrictJSON``: read it once when both decoded fields and raw
+    /// members are needed.
+    static func body(of request: Request, context: TesseraRequestContext) async throws -> [UInt8] {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: context.maxUploadSize)

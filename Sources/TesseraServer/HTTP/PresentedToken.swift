@@ -14,7 +14,11 @@ struct PresentedToken {
     var fromCookie: Bool
 
     init?(in request: Request, cookie: SessionCookie) {
-        if let authorization = request.headers[.authorization] {
+        self.init(headers: request.headers, cookie: cookie)
+    }
+
+    init?(headers: HTTPFields, cookie: SessionCookie) {
+        if let authorization = headers[.authorization] {
             let parts = authorization.split(separator: " ", maxSplits: 1)
             if parts.count == 2, parts[0].lowercased() == "bearer" {
                 var value = parts[1]
@@ -25,7 +29,7 @@ struct PresentedToken {
                 return
             }
         }
-        guard let value = cookie.token(in: request) else { return nil }
+        guard let value = cookie.token(in: headers) else { return nil }
         token = value
         fromCookie = true
     }

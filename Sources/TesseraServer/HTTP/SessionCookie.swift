@@ -24,7 +24,11 @@ struct SessionCookie: Sendable {
 
     /// The token from the cookie header, if the request carries this cookie.
     func token(in request: Request) -> String? {
-        for header in request.headers[values: .cookie] {
+        token(in: request.headers)
+    }
+
+    func token(in headers: HTTPFields) -> String? {
+        for header in headers[values: .cookie] {
             for pair in header.split(separator: ";") {
                 let trimmed = pair.drop { $0 == " " }
                 guard let equals = trimmed.firstIndex(of: "="), trimmed[..<equals] == name else { continue }

@@ -29,29 +29,41 @@ struct SessionMiddleware: RouterMiddleware {
     }
 
     private func resolve(_ token: String, into context: inout Context) async throws {
-        guard let ref = services.sessions.tokens.parse(token) else {
-            context.refusal = .invalidToken
-            services.metrics.refused(.invalidToken)
-            return
+        switch try await services.identify(token) {
+        case .user(let identity): context.identity = identity
+        case .anonymous(let ref): context.anonymousSession = ref
+        case .refused(let reason): context.refusal = reason
         }
-        switch try await services.sessions.check(ref) {
+    }
+}
+
+/// What a presented token turns out to be.
+enum Identification: Sendable {
+    case user(Identity)
+    /// A live session without a user, when anonymous sessions are on.
+    case anonymous(SessionRef)
+    case refused(RefusalReason)
+}
+
+extension TesseraServices {
+    /// Asks the session store once (which renews when due) and loads the account: the one
+    /// place a token becomes a caller, for requests and for socket upgrades alike.
+    func identify(_ token: String) async throws -> Identification {
+        guard let ref = sessions.tokens.parse(token) else {
+            metrics.refused(.invalidToken)
+            return .refused(.invalidToken)
+        }
+        switch try await sessions.check(ref) {
         case .refused(let reason):
-            context.refusal = reason
-            services.metrics.refused(reason)
+            metrics.refused(reason)
+            return .refused(reason)
         case .active(let session):
             guard let userID = session.userID else {
-                if services.anonymousSessions { context.anonymousSession = ref }
-                return
+                return anonymousSessions ? .anonymous(ref) : .refused(.notLoggedIn)
             }
-            guard let user = try await services.accounts.find(.id(userID)) else {
-                context.refusal = .invalidToken
-                return
-            }
-            if user.isDisabled(at: services.sessions.clock.now()) {
-                context.refusal = .accountDisabled
-                return
-            }
-            context.identity = Identity(session: session, ref: ref, user: user)
+            guard let user = try await accounts.find(.id(userID)) else { return .refused(.invalidToken) }
+            if user.isDisabled(at: sessions.clock.now()) { return .refused(.accountDisabled) }
+            return .user(Identity(session: session, ref: ref, user: user))
         }
     }
 }
@@ -97,7 +109,11 @@ struct PublicOrigin: Sendable {
     /// A request with no `Origin` header is allowed (not a browser's cross-site write);
     /// one naming another origin, or `null`, is not.
     func allows(_ request: Request) -> Bool {
-        guard let value = request.headers[.origin] else { return true }
+        allows(request.headers)
+    }
+
+    func allows(_ headers: HTTPFields) -> Bool {
+        guard let value = headers[.origin] else { return true }
         return value.lowercased() == origin
     }
 }
