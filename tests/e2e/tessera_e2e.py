@@ -367,7 +367,12 @@ pid {dir}/nginx.pid;
 error_log {dir}/error.log warn;
 events {{ worker_connections 512; }}
 http {{
-    access_log {dir}/access.log;
+    log_format upstream '$remote_addr "$request" $status $upstream_addr';
+    access_log {dir}/access.log upstream;
+    map $http_upgrade $connection_upgrade {{
+        default upgrade;
+        ""      close;
+    }}
     client_body_temp_path {dir}/client_body;
     proxy_temp_path {dir}/proxy;
     fastcgi_temp_path {dir}/fastcgi;
@@ -388,6 +393,18 @@ http {{
             proxy_next_upstream off;
             # Which node answered: the cluster tests count on it.
             add_header X-Upstream-Addr $upstream_addr always;
+        }}
+        # Live events: the WebSocket upgrade passes through, and a socket may stay quiet
+        # for as long as the server's pings keep it alive.
+        location = /api/events {{
+            proxy_pass http://tessera;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_read_timeout 1h;
+            proxy_next_upstream off;
         }}
     }}
 }}
@@ -437,6 +454,11 @@ class Nginx:
 
     def stop(self) -> None:
         self._group.stop()
+
+    def access_log(self) -> str:
+        """One line per request: client, request line, status, the upstream that served it."""
+        path = self.dir / "access.log"
+        return path.read_text(errors="replace") if path.exists() else ""
 
     def error_log(self) -> str:
         path = self.dir / "error.log"

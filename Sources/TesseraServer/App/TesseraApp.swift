@@ -28,7 +28,7 @@ public enum TesseraApp {
         return Application(
             router: makeRouter(services: services),
             server: EventSocketChannel.builder(
-                webSocket: .init(maxFrameSize: 16 * 1024, autoPing: .enabled(timePeriod: .seconds(30))),
+                webSocket: .init(maxFrameSize: EventSocket.maximumMessageBytes, autoPing: .enabled(timePeriod: .seconds(30))),
                 shouldUpgrade: events.shouldUpgrade),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tessera"),
             services: stores.lifecycle + [services.events.hub],
@@ -76,8 +76,7 @@ public enum TesseraApp {
         let events = LiveEvents(
             bus: stores.events, hub: EventHub(bus: stores.events, logger: logger),
             socket: EventSocket.Settings(
-                recheckInterval: configuration.eventsRecheckInterval, messageRate: configuration.eventsMessageRate,
-                maximumMessageBytes: 4096),
+                recheckInterval: configuration.eventsRecheckInterval, messageRate: configuration.eventsMessageRate),
             metrics: metrics)
         return TesseraServices(
             accounts: accounts, sessions: sessions, limiter: RateLimiter(store: stores.rateLimits, clock: clock),

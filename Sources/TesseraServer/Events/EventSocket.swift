@@ -20,8 +20,10 @@ struct EventSocket {
     struct Settings: Sendable {
         var recheckInterval: Duration
         var messageRate: RateLimitRule
-        var maximumMessageBytes: Int
     }
+
+    /// The largest message a client may send: a frame over it closes the socket with 1009.
+    static let maximumMessageBytes = 4096
 
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, logger: Logger) async throws {
         let registration = hub.register(userID: identity.user.id, sessionID: identity.session.id)
@@ -68,7 +70,7 @@ struct EventSocket {
 
     private func readClient(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter) async throws {
         let limiter = RateLimiter(store: MemoryRateLimitStore())
-        for try await _ in inbound.messages(maxSize: settings.maximumMessageBytes) {
+        for try await _ in inbound.messages(maxSize: Self.maximumMessageBytes) {
             if case .limited = try await limiter.acquire(settings.messageRate, key: "socket") {
                 try await outbound.close(.policyViolation, reason: "too many messages")
                 return
