@@ -221,6 +221,14 @@ class Node:
     def stop(self) -> None:
         self._group.stop()
 
+    def rss_kib(self) -> int:
+        """The resident memory of the tessera process, from /proc (Linux)."""
+        assert self._group.process is not None
+        for line in Path(f"/proc/{self._group.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        raise AssertionError("no VmRSS in /proc status")
+
     def logs(self) -> str:
         return self._group.log_text()
 

@@ -225,3 +225,34 @@ def test_a_kick_out_on_one_node_closes_sockets_held_by_both_nodes_behind_nginx(s
         return {line.split()[-1] for line in proxy.access_log().splitlines() if "/api/events" in line and " 101 " in line}
 
     assert wait_for(lambda: len(upstreams_of_sockets()) == 2, 5), proxy.access_log()
+
+
+def test_a_thousand_sockets_stay_open_for_a_minute_and_all_hear_a_push(node, api):
+    sockets_wanted, hold_seconds = 1000, 60
+    admin = admin_token(node, api)
+    account = new_account(node.url)
+    tokens = [login_token(node.url, account.username, account.password) for _ in range(10)]
+    before = node.rss_kib()
+
+    async def scenario():
+        sockets = []
+        for i in range(sockets_wanted):
+            sockets.append(await connect(node.url, token=tokens[i % len(tokens)]))
+        opened = node.rss_kib()
+        deadline = time.monotonic() + hold_seconds
+        while time.monotonic() < deadline:
+            await asyncio.sleep(10)
+            await asyncio.gather(*(socket.ping() for socket in sockets))
+        assert all(socket.state is websockets.protocol.State.OPEN for socket in sockets)
+        r = requests.post(node.url + "/api/admin/push", headers=bearer(admin), timeout=TIMEOUT,
+                          json={"userId": account.id, "event": "roll-call", "data": None})
+        assert r.status_code == 202
+        heard = await asyncio.gather(*(receive(socket, timeout=10) for socket in sockets))
+        assert all(message == {"type": "push", "event": "roll-call", "data": None} for message in heard)
+        await asyncio.gather(*(socket.close() for socket in sockets))
+        return opened
+
+    opened = asyncio.run(scenario())
+    per_socket = (opened - before) * 1024 / sockets_wanted
+    print(f"\n{sockets_wanted} sockets for {hold_seconds} s: RSS {before} KiB -> {opened} KiB, "
+          f"about {per_socket / 1024:.1f} KiB per socket")
