@@ -49,6 +49,22 @@ import Testing
         }
     }
 
+    @Test func anAdminCannotLockThemselvesOut() async throws {
+        let node = try TestNode()
+        try await node.makeAdmin("solo")
+        try await node.test { client in
+            let admin = try #require(try await client.login("solo").json["token"] as? String)
+            let me = try #require(try await client.call(.get, "/api/session", token: admin)["user.id"] as? String)
+            #expect(try await client.call(.post, "/api/admin/users/\(me)/disable", json: "{}", token: admin).errorCode == "SELF_LOCKOUT")
+            #expect(try await client.call(.post, "/api/admin/users/\(me)/kickout", json: "{}", token: admin).errorCode == "SELF_LOCKOUT")
+            let demoted = try await client.call(.put, "/api/admin/users/\(me)/roles", json: #"{"roles": ["viewer"]}"#, token: admin)
+            #expect(demoted.status == .conflict && demoted.errorCode == "SELF_LOCKOUT")
+            let kept = try await client.call(.put, "/api/admin/users/\(me)/roles", json: #"{"roles": ["admin", "viewer"]}"#, token: admin)
+            #expect(kept.status == .ok)
+            #expect(try await client.call(.get, "/api/admin/users", token: admin).status == .ok)
+        }
+    }
+
     @Test func authVerifyAnswersNginxWithHeaders() async throws {
         let node = try TestNode()
         try await node.makeAdmin("ops")

@@ -50,6 +50,7 @@ public enum JSONRequest {
         } catch let DecodingError.keyNotFound(key, context) {
             throw APIError.invalidInput("The field '\(path(context.codingPath + [key]))' is required.", field: path(context.codingPath + [key]))
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            guard !context.codingPath.isEmpty else { throw APIError.invalidInput("The body must be a JSON object.") }
             throw APIError.invalidInput("The field '\(path(context.codingPath))' has the wrong type.", field: path(context.codingPath))
         } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
             throw APIError.invalidInput("The field '\(path(context.codingPath))' is not valid.", field: path(context.codingPath))

@@ -36,7 +36,7 @@ struct AdminRoutes {
     }
 
     func kickout(_ request: Request, context: TesseraRequestContext) async throws -> Response {
-        let user = try await target(context)
+        let user = try await target(context, notSelf: "Use /api/logout or DELETE /api/sessions for your own sessions.")
         let input = try await Self.optionalBody(Kickout.self, request: request, context: context) ?? Kickout()
         let device = try input.device.map(SessionRoutes.device)
         let ended = try await services.sessions.endAll(of: user.id, reason: .kickedOut, device: device)
@@ -46,7 +46,7 @@ struct AdminRoutes {
     }
 
     func disable(_ request: Request, context: TesseraRequestContext) async throws -> Response {
-        let user = try await target(context)
+        let user = try await target(context, notSelf: "An administrator cannot disable their own account.")
         let input = try await Self.optionalBody(Disable.self, request: request, context: context) ?? Disable()
         var until: Date?
         if let text = input.until {
@@ -74,14 +74,22 @@ struct AdminRoutes {
         let user = try await target(context)
         let input = try await JSONRequest.decode(Roles.self, from: request, context: context)
         let roles = try AccountInput.roles(input.roles)
+        if user.id == context.identity?.user.id, !roles.contains("admin") {
+            throw APIError(.conflict, code: "SELF_LOCKOUT", message: "An administrator cannot take the admin role from themselves.")
+        }
         guard let updated = try await services.accounts.setRoles(roles, for: user.id) else { throw TesseraError.notFound }
         audit(context, "roles set", user: user, ["roles": "\(roles.joined(separator: ","))"])
         return JSONResponse.make(UserEnvelope(user: UserView(user: updated)))
     }
 
-    private func target(_ context: TesseraRequestContext) async throws -> User {
+    /// The account the path names. With `notSelf`, the caller's own account is refused with
+    /// 409 `SELF_LOCKOUT`: those actions would lock the administrator out of the admin API.
+    private func target(_ context: TesseraRequestContext, notSelf: String? = nil) async throws -> User {
         let id = context.parameters.get("id") ?? ""
         guard id.count <= 64, let user = try await services.accounts.find(.id(id)) else { throw TesseraError.notFound }
+        if let notSelf, user.id == context.identity?.user.id {
+            throw APIError(.conflict, code: "SELF_LOCKOUT", message: notSelf)
+        }
         return user
     }
 
