@@ -25,6 +25,7 @@ public final class RedisClient: Sendable {
     private let eventLoopGroup: any EventLoopGroup
     private let logger: Logger
     let pool: ConnectionPool
+    let subscriberLink: SubscriberLink
 
     public init(
         configuration: RedisConfiguration,
@@ -35,10 +36,17 @@ public final class RedisClient: Sendable {
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
         self.pool = ConnectionPool(configuration: configuration, logger: logger)
+        self.subscriberLink = SubscriberLink(
+            configuration: configuration,
+            eventLoop: eventLoopGroup.next(),
+            sharded: false,
+            logger: logger
+        )
     }
 
     deinit {
         self.pool.closeWithoutWaiting()
+        self.subscriberLink.close()
     }
 
     /// Sends `command` and returns its reply; an error reply is thrown as ``RedisClientError/server(_:)``.
@@ -68,6 +76,7 @@ public final class RedisClient: Sendable {
     /// Closes every connection. Commands still waiting fail with ``RedisClientError/closed``, and so
     /// does every command sent afterwards.
     public func close() async {
+        self.subscriberLink.close()
         await self.pool.close()
         self.logger.debug("Redis client closed")
     }

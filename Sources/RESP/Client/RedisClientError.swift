@@ -26,6 +26,9 @@ public enum RedisClientError: Error, Equatable, CustomStringConvertible {
     case protocolError(String)
     /// The client or connection was closed by its owner.
     case closed
+    /// A subscription's consumer fell more than ``RedisConfiguration/subscriptionBufferSize``
+    /// messages behind; the subscription ended so that it knows it missed some.
+    case subscriberTooSlow
 
     public var description: String {
         switch self {
@@ -35,6 +38,7 @@ public enum RedisClientError: Error, Equatable, CustomStringConvertible {
         case .server(let message): "Redis error reply: \(message)"
         case .protocolError(let reason): "Redis protocol error: \(reason)"
         case .closed: "Redis client closed"
+        case .subscriberTooSlow: "Redis subscription ended: its consumer fell too far behind"
         }
     }
 }

@@ -24,6 +24,9 @@ public struct RedisConfiguration: Sendable {
     public var maximumConnections: Int
     /// Bounds on what the server may send; see ``RESPDecodingLimits``.
     public var decodingLimits: RESPDecodingLimits
+    /// How many received messages a ``RedisSubscription`` holds for a slow consumer before it ends
+    /// with ``RedisClientError/subscriberTooSlow``.
+    public var subscriptionBufferSize: Int
 
     public init(
         host: String = "localhost",
@@ -41,5 +44,6 @@ public struct RedisConfiguration: Sendable {
         self.connectTimeout = .seconds(2)
         self.maximumConnections = 8
         self.decodingLimits = RESPDecodingLimits()
+        self.subscriptionBufferSize = 1024
     }
 }

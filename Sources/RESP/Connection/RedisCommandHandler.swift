@@ -7,7 +7,7 @@ import NIOCore
 /// matching there is. Anything that breaks that order (a timeout, a decoding error, a reply nobody
 /// asked for) leaves no way to tell which reply belongs to whom: the connection is closed and every
 /// waiting command fails.
-final class RedisCommandHandler: ChannelDuplexHandler {
+final class RedisCommandHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = RESPValue
     typealias OutboundIn = RedisRequest
     typealias OutboundOut = RedisCommand
