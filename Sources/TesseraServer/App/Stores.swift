@@ -40,7 +40,8 @@ struct Stores: Sendable {
                 sessions: RedisSessionStore(client: client, namespace: configuration.redisNamespace),
                 rateLimits: RedisRateLimitStore(client: client, namespace: configuration.redisNamespace),
                 loginFailures: RedisLoginFailureStore(client: client, namespace: configuration.redisNamespace), accounts: cached,
-                events: MemoryEventBus(), lifecycle: lifecycle, sessionsKind: "redis",
+                events: RedisEventBus(client: client, namespace: configuration.redisNamespace, logger: logger),
+                lifecycle: lifecycle, sessionsKind: "redis",
                 accountsKind: accountsKind,
                 close: {
                     await client.close()

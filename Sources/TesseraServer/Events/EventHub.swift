@@ -74,16 +74,21 @@ final class EventHub: Service, Sendable {
     }
 
     func run() async throws {
+        var pause = Duration.seconds(1)
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
                 let events = try await bus.listen()
+                pause = .seconds(1)
                 for await event in events.cancelOnGracefulShutdown() { deliver(event) }
                 if Task.isShuttingDownGracefully || Task.isCancelled { break }
                 logger.warning("event bus closed; listening again")
             } catch {
-                logger.warning("event bus unavailable; sockets fall back to their session checks", metadata: ["error": "\(error)"])
+                logger.warning("event bus unavailable; sockets fall back to their session checks", metadata: [
+                    "error": "\(error)", "retry-in": "\(pause)",
+                ])
             }
-            try? await Task.sleep(for: .seconds(1))
+            try? await Task.sleep(for: pause)
+            pause = min(pause * 2, .seconds(30))
         }
         closeAll()
     }

@@ -7,6 +7,7 @@ import TesseraStores
 /// memory that is one bus (it is per process), for Redis two clients on one namespace.
 enum EventBusBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case memory
+    case redis
 
     var testDescription: String { rawValue }
 
@@ -15,8 +16,19 @@ enum EventBusBackend: String, CaseIterable, CustomTestStringConvertible, Sendabl
         case .memory:
             let bus = MemoryEventBus()
             return (bus, bus, {})
+        case .redis:
+            let url = try TestServers.requireRedisURL()
+            let namespace = "test-\(SecureRandom.identifier(length: 10))"
+            let a = RedisClient(configuration: try RedisConfiguration(url: url))
+            let b = RedisClient(configuration: try RedisConfiguration(url: url))
+            return (RedisEventBus(client: a, namespace: namespace), RedisEventBus(client: b, namespace: namespace), {
+                await a.close()
+                await b.close()
+            })
         }
     }
 
-    static var available: [EventBusBackend] { allCases }
+    static var available: [EventBusBackend] {
+        TestServers.redisEnabled ? allCases : [.memory]
+    }
 }
