@@ -99,7 +99,8 @@ struct EventSocketChannel: ServerChildChannel, HTTPChannelHandler {
                 })
             var configuration = NIOUpgradableHTTPServerPipelineConfiguration<Negotiated>(upgradeConfiguration: upgrade)
             configuration.enablePipelining = false
-            configuration.enableErrorHandling = false
+            // A request the decoder cannot parse (too many headers, say) gets 400 and a close.
+            configuration.enableErrorHandling = true
             configuration.enableResponseHeaderValidation = false
             configuration.decoderConfiguration.maxHeaderFieldSize = http.httpDecoder.maxHeaderFieldSize
             configuration.decoderConfiguration.maxHeaderListSize = http.httpDecoder.maxHeaderListSize

@@ -249,7 +249,9 @@ import TesseraStores
         h.service.endings.add(heard)
         let ada = user()
         let first = try await h.start(ada)
+        h.clock.advance(by: .seconds(1))
         let second = try await h.start(ada)
+        h.clock.advance(by: .seconds(1))
         let third = try await h.start(ada)
         #expect(heard.endings == [SessionEnding(userID: ada, sessionID: first.session.id, reason: .replaced)])
 
