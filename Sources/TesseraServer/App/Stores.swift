@@ -5,12 +5,13 @@ import ServiceLifecycle
 import TesseraCore
 import TesseraStores
 
-/// The stores a configuration names: memory or Redis for sessions and limits, SQLite or
+/// The stores a configuration names: memory or Redis for sessions, limits and codes, SQLite or
 /// PostgreSQL for accounts, with what keeps them tidy and closes them at shutdown.
 struct Stores: Sendable {
     var sessions: any SessionStore
     var rateLimits: any RateLimitStore
     var loginFailures: any LoginFailureStore
+    var codes: any CodeStore
     var accounts: any AccountStore
     var lifecycle: [any Service]
     var sessionsKind: String
@@ -38,7 +39,8 @@ struct Stores: Sendable {
             return Stores(
                 sessions: RedisSessionStore(client: client, namespace: configuration.redisNamespace),
                 rateLimits: RedisRateLimitStore(client: client, namespace: configuration.redisNamespace),
-                loginFailures: RedisLoginFailureStore(client: client, namespace: configuration.redisNamespace), accounts: cached, lifecycle: lifecycle, sessionsKind: "redis",
+                loginFailures: RedisLoginFailureStore(client: client, namespace: configuration.redisNamespace),
+                codes: RedisCodeStore(client: client, namespace: configuration.redisNamespace), accounts: cached, lifecycle: lifecycle, sessionsKind: "redis",
                 accountsKind: accountsKind,
                 close: {
                     await client.close()
@@ -48,13 +50,15 @@ struct Stores: Sendable {
         let memory = MemorySessionStore()
         let rateLimits = MemoryRateLimitStore()
         let loginFailures = MemoryLoginFailureStore()
+        let codes = MemoryCodeStore()
         lifecycle.append(MemorySweeper { now in
             memory.purge(now: now)
             rateLimits.purge(now: now)
             loginFailures.purge(now: now)
+            codes.purge(now: now)
         })
         return Stores(
-            sessions: memory, rateLimits: rateLimits, loginFailures: loginFailures, accounts: cached, lifecycle: lifecycle, sessionsKind: "memory", accountsKind: accountsKind,
+            sessions: memory, rateLimits: rateLimits, loginFailures: loginFailures, codes: codes, accounts: cached, lifecycle: lifecycle, sessionsKind: "memory", accountsKind: accountsKind,
             close: { try? await cached.close() })
     }
 }
@@ -78,7 +82,7 @@ struct RedisCloser: Service {
     }
 }
 
-/// Drops expired in-memory sessions, limits and failure counts once a minute, so entries
+/// Drops expired in-memory sessions, limits, failure counts and codes once a minute, so entries
 /// nobody touches again do not pile up.
 struct MemorySweeper: Service {
     let sweep: @Sendable (Date) -> Void
