@@ -83,7 +83,7 @@ public struct AccountService: Sendable {
 
     /// Replaces the password after checking the current one.
     public func changePassword(of user: User, current: String, new: String) async throws {
-        guard let stored = user.passwordHash else { throw TesseraError.badCredentials }
+        guard let stored = try await passwordHash(of: user) else { throw TesseraError.badCredentials }
         let hasher = self.hasher
         guard case .valid = try await executor.run({ hasher.verify(current, against: stored) }) else {
             throw TesseraError.badCredentials
@@ -146,6 +146,14 @@ public struct AccountService: Sendable {
     public func find(_ identifier: AccountIdentifier?) async throws -> User? {
         guard let identifier else { return nil }
         return try await storeCall { try await store.find(identifier) }
+    }
+
+    /// The account's password hash. An account read by id may come from the cache, which
+    /// keeps no hashes; lookups by username go to the store itself.
+    private func passwordHash(of user: User) async throws -> String? {
+        if let hash = user.passwordHash { return hash }
+        guard let username = user.username, let stored = try await find(.username(username)), stored.id == user.id else { return nil }
+        return stored.passwordHash
     }
 
     private func checkStrength(_ password: String, identifiers: [String]) throws {

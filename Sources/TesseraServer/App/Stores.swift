@@ -31,11 +31,11 @@ struct Stores: Sendable {
             accounts = try await SQLiteAccountStore(path: path, logger: logger)
             accountsKind = "sqlite"
         }
-        let cached = CachedAccountStore(accounts)
-        var lifecycle: [any Service] = [StoreCloser(accounts: cached)]
         if let url = configuration.redisURL {
             let client = RedisClient(configuration: try RedisConfiguration(url: url), logger: logger)
-            lifecycle.append(RedisCloser(client: client))
+            // Accounts are cached in Redis too, so a write on one node is seen by all at once.
+            let cached = CachedAccountStore(accounts, cache: RedisAccountCache(client: client, namespace: configuration.redisNamespace))
+            let lifecycle: [any Service] = [StoreCloser(accounts: cached), RedisCloser(client: client)]
             return Stores(
                 sessions: RedisSessionStore(client: client, namespace: configuration.redisNamespace),
                 rateLimits: RedisRateLimitStore(client: client, namespace: configuration.redisNamespace),
@@ -47,6 +47,8 @@ struct Stores: Sendable {
                     try? await cached.close()
                 })
         }
+        let cached = CachedAccountStore(accounts, cache: MemoryAccountCache())
+        var lifecycle: [any Service] = [StoreCloser(accounts: cached)]
         let memory = MemorySessionStore()
         let rateLimits = MemoryRateLimitStore()
         let loginFailures = MemoryLoginFailureStore()
