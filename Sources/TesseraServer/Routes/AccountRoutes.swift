@@ -48,6 +48,7 @@ struct AccountRoutes {
         context.logger.info("password changed", metadata: ["user": "\(identity.user.id)"])
         return JSONResponse.noContent()
     }
+
     /// A new password for whoever holds a reset code sent to the account's e-mail address
     /// or phone number; every session of the account ends (`KICKED_OUT`). Wrong codes count
     /// against the address under the login back-off.

@@ -22,32 +22,7 @@ struct SessionRoutes {
         let input = try await JSONRequest.decode(Login.self, from: request, context: context)
         let device = try Self.device(input.device)
         let deviceName = try Self.text(input.deviceName, field: "deviceName", limit: 100)
-        let user: User
-        switch input.method {
-        case "password":
-            guard let login = input.login, let password = input.password, password.utf8.count <= 1024 else {
-                throw APIError.invalidInput("'login' and 'password' are required.", field: input.login == nil ? "login" : "password")
-            }
-            user = try await authenticate(login: login, password: password)
-            if services.loginRequiresVerifiedEmail, user.email != nil, !user.emailVerified {
-                services.metrics.login("email_not_verified")
-                throw TesseraError.emailNotVerified
-            }
-        case "sms":
-            guard let phone = input.phone, let code = input.code else {
-                throw APIError.invalidInput("'phone' and 'code' are required.", field: input.phone == nil ? "phone" : "code")
-            }
-            let number = try AccountInput.phone(phone)
-            user = try await authenticate(code: code, sentTo: .phone(number), destination: number)
-        case "email":
-            guard let email = input.email, let code = input.code else {
-                throw APIError.invalidInput("'email' and 'code' are required.", field: input.email == nil ? "email" : "code")
-            }
-            let address = try AccountInput.email(email)
-            user = try await authenticate(code: code, sentTo: .email(address), destination: address)
-        default:
-            throw APIError.invalidInput("The login method must be 'password', 'sms' or 'email'.", field: "method")
-        }
+        let user = try await authenticate(input)
         let ip = services.clientAddress.of(request, peer: context.peerAddress)
         let userAgent = request.headers[.userAgent].map { String($0.prefix(256)) }
         let started = try await services.sessions.start(
@@ -68,6 +43,36 @@ struct SessionRoutes {
         response.headers.append(HTTPField(name: .setCookie, value: services.cookie.setting(started.token)))
         response.headers[.cacheControl] = "no-store"
         return response
+    }
+
+    /// The account a login request proves, by whichever method it names.
+    private func authenticate(_ input: Login) async throws -> User {
+        switch input.method {
+        case "password":
+            guard let login = input.login, let password = input.password, password.utf8.count <= 1024 else {
+                throw APIError.invalidInput("'login' and 'password' are required.", field: input.login == nil ? "login" : "password")
+            }
+            let user = try await authenticate(login: login, password: password)
+            if services.loginRequiresVerifiedEmail, user.email != nil, !user.emailVerified {
+                services.metrics.login("email_not_verified")
+                throw TesseraError.emailNotVerified
+            }
+            return user
+        case "sms":
+            guard let phone = input.phone, let code = input.code else {
+                throw APIError.invalidInput("'phone' and 'code' are required.", field: input.phone == nil ? "phone" : "code")
+            }
+            let number = try AccountInput.phone(phone)
+            return try await authenticate(code: code, sentTo: .phone(number), destination: number)
+        case "email":
+            guard let email = input.email, let code = input.code else {
+                throw APIError.invalidInput("'email' and 'code' are required.", field: input.email == nil ? "email" : "code")
+            }
+            let address = try AccountInput.email(email)
+            return try await authenticate(code: code, sentTo: .email(address), destination: address)
+        default:
+            throw APIError.invalidInput("The login method must be 'password', 'sms' or 'email'.", field: "method")
+        }
     }
 
     /// The token whose anonymous session's data the new session takes over, when anonymous
