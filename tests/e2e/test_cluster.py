@@ -83,6 +83,35 @@ def test_accounts_are_shared_through_postgresql(cluster):
     assert r.status_code == 200 and r.json()["user"]["id"] == account.id, r.text
 
 
+def test_a_role_change_on_one_node_is_seen_by_the_next_request_on_the_other(cluster, api, database_url):
+    """Accounts are cached in Redis and the entry is deleted before a write returns: no
+    node keeps serving the roles an administrator just changed on another."""
+    admin_name, admin_password = api.make_admin(cluster.a, database_url=database_url)
+    admins = {node: login_token(node.url, admin_name, admin_password) for node in (cluster.a, cluster.b)}
+    account = new_account(cluster.a.url)
+    token = login_token(cluster.b.url, account.username, account.password)
+
+    def roles_seen_by(node):
+        r = get_session(node.url, token)
+        assert r.status_code == 200, r.text
+        return r.json()["user"]["roles"]
+
+    def set_roles(node, roles):
+        r = requests.put(f"{node.url}/api/admin/users/{account.id}/roles", json={"roles": roles},
+                         headers=bearer(admins[node]), timeout=TIMEOUT)
+        assert r.status_code == 200, r.text
+
+    for writer, reader, roles in ((cluster.a, cluster.b, ["support"]), (cluster.b, cluster.a, []),
+                                  (cluster.a, cluster.b, ["admin"])):
+        roles_seen_by(reader)   # the reader has the account cached now
+        set_roles(writer, roles)
+        assert roles_seen_by(reader) == roles
+
+    set_roles(cluster.b, [])
+    r = requests.get(cluster.a.url + "/api/admin/users", headers=bearer(token), timeout=TIMEOUT)
+    assert_error(r, 403, "FORBIDDEN")
+
+
 # --- device policy under concurrent logins ---------------------------------------------
 
 LOGINS = 20

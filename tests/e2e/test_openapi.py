@@ -8,6 +8,7 @@ through every documented operation and holds each response to the document.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 import warnings
 from dataclasses import dataclass, field
@@ -60,7 +61,15 @@ ISSUE_6_OPERATIONS = {
     ("POST", "/api/admin/push"),
 }
 
-OPERATIONS = ISSUE_2_OPERATIONS | ISSUE_9_OPERATIONS | GATEWAY_OPERATIONS | ISSUE_6_OPERATIONS
+ISSUE_4_OPERATIONS = {
+    ("POST", "/api/codes"),
+    ("POST", "/api/verification/email"),
+    ("POST", "/api/password/reset"),
+    ("GET", "/verify-email"),
+    ("GET", "/dev/outbox"),
+}
+
+OPERATIONS = ISSUE_2_OPERATIONS | ISSUE_9_OPERATIONS | GATEWAY_OPERATIONS | ISSUE_4_OPERATIONS | ISSUE_6_OPERATIONS
 
 REFUSAL_CODES = {
     "NOT_LOGGED_IN", "INVALID_TOKEN", "SESSION_EXPIRED", "LOGGED_OUT", "KICKED_OUT",
@@ -88,7 +97,7 @@ def test_error_codes_are_the_api_codes():
         "INVALID_INPUT", "WEAK_PASSWORD", "USERNAME_TAKEN", "BAD_CREDENTIALS",
         "SESSION_LIMIT", "SESSION_DATA_TOO_LARGE", "TOO_MANY_ATTEMPTS", "FORBIDDEN", "CSRF_REJECTED", "NOT_FOUND",
         "METHOD_NOT_ALLOWED", "PAYLOAD_TOO_LARGE", "STORE_UNAVAILABLE", "NOT_READY",
-        "RATE_LIMITED", "UPGRADE_REQUIRED", "SELF_LOCKOUT",
+        "RATE_LIMITED", "UPGRADE_REQUIRED", "SELF_LOCKOUT", "CODE_INVALID", "EMAIL_NOT_VERIFIED", "DELIVERY_FAILED",
     }
 
 
@@ -320,7 +329,10 @@ def test_unexercised_operations_lists_what_no_check_has_seen():
 def test_check_request_body_holds_login_to_the_documented_methods():
     password_login = {"method": "password", "login": "ada", "password": "pw", "device": "mobile"}
     contract.check_request_body("POST", "/api/login", password_login)
-    for body in ({"method": "sms", "phone": "+15550100", "code": "123456"},
+    contract.check_request_body("POST", "/api/login", {"method": "sms", "phone": "+15550100", "code": "123456"})
+    contract.check_request_body("POST", "/api/login", {"method": "email", "email": "a@example.test", "code": "012345"})
+    for body in ({"method": "sms", "phone": "+15550100", "code": "12345"},
+                 {"method": "telepathy", "login": "ada"},
                  {"login": "ada", "password": "pw"}):
         with pytest.raises(contract.ContractViolation):
             contract.check_request_body("POST", "/api/login", body)
@@ -381,10 +393,76 @@ def test_every_operation_answers_as_documented(node, start_node, api):
     _anonymous_visitor(CheckedClient(start_node("--anonymous-sessions").url), tag)
     _administration(client, tag, alice, alice_id, password, api.make_admin(node))
     _routing_and_limits(client, tag)
+    _codes(client, CheckedClient(start_node(env={"TESSERA_RATE_LIMIT_CODE_DESTINATION": "1000/1m"}).url), tag)
 
     assert contract.unexercised_operations() == [], (
         "documented but never exercised, so not shown to exist on the server"
     )
+
+
+def _codes(client, coder, tag):
+    """`client`: a node with the default one-code-a-minute spacing per destination;
+    `coder`: a node without it, so one address can go through several flows at once."""
+
+    def outbox(node, to):
+        return node.call("GET", "/dev/outbox", 200, query={"to": to})[0]["messages"]
+
+    def code_in(message):
+        return re.search(r"\b[0-9]{6}\b", message["text"]).group(0)
+
+    def other_than(code):
+        return "000001" if code == "000000" else "000000"
+
+    carol, password = f"carol_{tag}@example.test", e2e.strong_password()
+    client.call("POST", "/api/accounts", 201, body={"username": f"carol_{tag}", "password": password, "email": carol})
+    [message] = outbox(client, carol)
+    assert message["kind"] == "verification" and message["channel"] == "email"
+    code = code_in(message)
+    token = re.search(r"/verify-email\?token=([A-Za-z0-9_-]+)", message["text"]).group(1)
+    limited = client.call("POST", "/api/codes", 429, code="RATE_LIMITED",
+                          body={"channel": "email", "to": carol, "purpose": "verify"})[1]
+    assert 1 <= int(limited.headers["Retry-After"]) <= 60
+
+    verify = {"email": carol, "code": code}
+    client.call("POST", "/api/verification/email", 400, code="CODE_INVALID", body={**verify, "code": other_than(code)})
+    client.call("POST", "/api/verification/email", 400, code="INVALID_INPUT", body={"email": carol})
+    assert client.call("POST", "/api/verification/email", 200, body=verify)[0]["user"]["emailVerified"] is True
+    client.call("POST", "/api/verification/email", 400, code="CODE_INVALID", body=verify)
+    page = client.call("GET", "/verify-email", 200, query={"token": token})[1]
+    assert page.headers["Referrer-Policy"] == "no-referrer" and "<script" not in page.text
+    client.call("GET", "/verify-email", 400, query={"token": token})
+    html = client.call("GET", "/dev/outbox", 200, headers={"Accept": "text/html"}, query={"to": carol})[1]
+    assert carol in html.text
+
+    dave, dave_password = f"dave_{tag}@example.test", e2e.strong_password()
+    coder.call("POST", "/api/accounts", 201, body={"username": f"dave_{tag}", "password": dave_password, "email": dave})
+    for body in ({"channel": "fax", "to": dave, "purpose": "login"},
+                 {"channel": "sms", "to": "+15550100", "purpose": "verify"},
+                 {"channel": "email", "to": dave}):
+        coder.call("POST", "/api/codes", 400, code="INVALID_INPUT", body=body)
+    sent = coder.call("POST", "/api/codes", 202, body={"channel": "email", "to": dave, "purpose": "login"})[0]
+    assert sent == {"resendAfter": 1}
+    code = code_in(outbox(coder, dave)[0])
+    login = {"method": "email", "email": dave, "code": code}
+    session = coder.call("POST", "/api/login", 200, body=login)[0]
+    assert session["user"]["emailVerified"] is True
+    coder.call("POST", "/api/login", 400, code="CODE_INVALID", body=login)
+
+    phone = f"+1555{uuid.uuid4().int % 10_000_000:07d}"
+    coder.call("POST", "/api/codes", 202, body={"channel": "sms", "to": phone, "purpose": "login"})
+    texted = coder.call("POST", "/api/login", 200,
+                        body={"method": "sms", "phone": phone, "code": code_in(outbox(coder, phone)[0])})[0]
+    assert (texted["user"]["phone"], texted["user"]["phoneVerified"], texted["user"]["username"]) == (phone, True, None)
+
+    coder.call("POST", "/api/codes", 202, body={"channel": "email", "to": dave, "purpose": "reset"})
+    [reset_message] = [m for m in outbox(coder, dave) if m["kind"] == "reset-code"]
+    reset = {"login": dave, "code": code_in(reset_message), "newPassword": e2e.strong_password()}
+    coder.call("POST", "/api/password/reset", 400, code="WEAK_PASSWORD", body={**reset, "newPassword": "short"})
+    coder.call("POST", "/api/password/reset", 400, code="CODE_INVALID", body={**reset, "code": other_than(reset["code"])})
+    coder.call("POST", "/api/password/reset", 400, code="INVALID_INPUT", body={**reset, "login": "not-an-address"})
+    coder.call("POST", "/api/password/reset", 204, body=reset)
+    coder.whoami(session["token"], 401, "KICKED_OUT")
+    coder.login(dave, reset["newPassword"])
 
 
 def _health(client):

@@ -83,7 +83,7 @@ public struct AccountService: Sendable {
 
     /// Replaces the password after checking the current one.
     public func changePassword(of user: User, current: String, new: String) async throws {
-        guard let stored = user.passwordHash else { throw TesseraError.badCredentials }
+        guard let stored = try await passwordHash(of: user) else { throw TesseraError.badCredentials }
         let hasher = self.hasher
         guard case .valid = try await executor.run({ hasher.verify(current, against: stored) }) else {
             throw TesseraError.badCredentials
@@ -91,6 +91,44 @@ public struct AccountService: Sendable {
         try checkStrength(new, identifiers: [user.username, user.email].compactMap { $0 })
         let hash = try await executor.run { try hasher.hash(new) }
         guard try await storeCall({ try await store.setPasswordHash(hash, for: user.id) }) else { throw TesseraError.notFound }
+    }
+
+    /// The account of a phone number proven by an SMS code, created (without username or
+    /// password, the number verified) when none has it yet. Two first logins at once end
+    /// in one account.
+    public func accountForVerifiedPhone(_ phone: String) async throws -> User {
+        if let user = try await find(.phone(phone)) { return user }
+        do {
+            return try await store.create(NewAccount(username: nil, phone: phone, passwordHash: nil, phoneVerified: true))
+        } catch AccountStoreError.conflict(.phone) {
+            guard let user = try await find(.phone(phone)) else { throw TesseraError.storeUnavailable }
+            return user
+        } catch AccountStoreError.unavailable {
+            throw TesseraError.storeUnavailable
+        }
+    }
+
+    /// Sets a new password without the current one, after a reset code proved the caller
+    /// owns the account's address. The caller ends the account's sessions.
+    public func resetPassword(of user: User, to new: String) async throws {
+        try checkStrength(new, identifiers: [user.username, user.email].compactMap { $0 })
+        let hasher = self.hasher
+        let hash = try await executor.run { try hasher.hash(new) }
+        guard try await storeCall({ try await store.setPasswordHash(hash, for: user.id) }) else { throw TesseraError.notFound }
+    }
+
+    /// Marks the account's e-mail address verified; returns the account as it now is.
+    public func markEmailVerified(_ user: User) async throws -> User {
+        if user.emailVerified { return user }
+        guard try await storeCall({ try await store.setEmailVerified(true, for: user.id) }) else { throw TesseraError.notFound }
+        var verified = user
+        verified.emailVerified = true
+        return verified
+    }
+
+    /// Refuses a password `policy` would refuse, before any code or hash is spent on it.
+    public func checkNewPassword(_ password: String, identifiers: [String]) throws {
+        try checkStrength(password, identifiers: identifiers)
     }
 
     public func search(_ query: String, limit: Int) async throws -> [User] {
@@ -108,6 +146,14 @@ public struct AccountService: Sendable {
     public func find(_ identifier: AccountIdentifier?) async throws -> User? {
         guard let identifier else { return nil }
         return try await storeCall { try await store.find(identifier) }
+    }
+
+    /// The account's password hash. An account read by id may come from the cache, which
+    /// keeps no hashes; lookups by username go to the store itself.
+    private func passwordHash(of user: User) async throws -> String? {
+        if let hash = user.passwordHash { return hash }
+        guard let username = user.username, let stored = try await find(.username(username)), stored.id == user.id else { return nil }
+        return stored.passwordHash
     }
 
     private func checkStrength(_ password: String, identifiers: [String]) throws {

@@ -16,6 +16,9 @@ public struct OutgoingMessage: Sendable, Equatable {
         case resetCode = "reset-code"
         /// Tells the owner of an address that someone tried to register with it.
         case addressInUse = "address-in-use"
+        /// Answers a code asked for an address or number no account uses, so that asking
+        /// costs the same and tells the asker nothing; only the owner of the address reads it.
+        case noAccount = "no-account"
     }
 
     public var channel: Channel

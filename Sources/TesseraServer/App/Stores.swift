@@ -5,12 +5,13 @@ import ServiceLifecycle
 import TesseraCore
 import TesseraStores
 
-/// The stores a configuration names: memory or Redis for sessions and limits, SQLite or
+/// The stores a configuration names: memory or Redis for sessions, limits and codes, SQLite or
 /// PostgreSQL for accounts, with what keeps them tidy and closes them at shutdown.
 struct Stores: Sendable {
     var sessions: any SessionStore
     var rateLimits: any RateLimitStore
     var loginFailures: any LoginFailureStore
+    var codes: any CodeStore
     var accounts: any AccountStore
     var events: any EventBus
     var lifecycle: [any Service]
@@ -31,15 +32,16 @@ struct Stores: Sendable {
             accounts = try await SQLiteAccountStore(path: path, logger: logger)
             accountsKind = "sqlite"
         }
-        let cached = CachedAccountStore(accounts)
-        var lifecycle: [any Service] = [StoreCloser(accounts: cached)]
         if let url = configuration.redisURL {
             let client = RedisClient(configuration: try RedisConfiguration(url: url), logger: logger)
-            lifecycle.append(RedisCloser(client: client))
+            // Accounts are cached in Redis too, so a write on one node is seen by all at once.
+            let cached = CachedAccountStore(accounts, cache: RedisAccountCache(client: client, namespace: configuration.redisNamespace))
+            let lifecycle: [any Service] = [StoreCloser(accounts: cached), RedisCloser(client: client)]
             return Stores(
                 sessions: RedisSessionStore(client: client, namespace: configuration.redisNamespace),
                 rateLimits: RedisRateLimitStore(client: client, namespace: configuration.redisNamespace),
-                loginFailures: RedisLoginFailureStore(client: client, namespace: configuration.redisNamespace), accounts: cached,
+                loginFailures: RedisLoginFailureStore(client: client, namespace: configuration.redisNamespace),
+                codes: RedisCodeStore(client: client, namespace: configuration.redisNamespace), accounts: cached,
                 events: RedisEventBus(client: client, namespace: configuration.redisNamespace, logger: logger),
                 lifecycle: lifecycle, sessionsKind: "redis",
                 accountsKind: accountsKind,
@@ -48,16 +50,20 @@ struct Stores: Sendable {
                     try? await cached.close()
                 })
         }
+        let cached = CachedAccountStore(accounts, cache: MemoryAccountCache())
+        var lifecycle: [any Service] = [StoreCloser(accounts: cached)]
         let memory = MemorySessionStore()
         let rateLimits = MemoryRateLimitStore()
         let loginFailures = MemoryLoginFailureStore()
+        let codes = MemoryCodeStore()
         lifecycle.append(MemorySweeper { now in
             memory.purge(now: now)
             rateLimits.purge(now: now)
             loginFailures.purge(now: now)
+            codes.purge(now: now)
         })
         return Stores(
-            sessions: memory, rateLimits: rateLimits, loginFailures: loginFailures, accounts: cached, events: MemoryEventBus(),
+            sessions: memory, rateLimits: rateLimits, loginFailures: loginFailures, codes: codes, accounts: cached, events: MemoryEventBus(),
             lifecycle: lifecycle, sessionsKind: "memory", accountsKind: accountsKind,
             close: { try? await cached.close() })
     }
@@ -82,7 +88,7 @@ struct RedisCloser: Service {
     }
 }
 
-/// Drops expired in-memory sessions, limits and failure counts once a minute, so entries
+/// Drops expired in-memory sessions, limits, failure counts and codes once a minute, so entries
 /// nobody touches again do not pile up.
 struct MemorySweeper: Service {
     let sweep: @Sendable (Date) -> Void

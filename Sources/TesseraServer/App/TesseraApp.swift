@@ -78,10 +78,12 @@ public enum TesseraApp {
             socket: EventSocket.Settings(
                 recheckInterval: configuration.eventsRecheckInterval, messageRate: configuration.eventsMessageRate),
             metrics: metrics)
+        let codes = CodeService(store: stores.codes, serverKey: .init(data: key), clock: clock)
         return TesseraServices(
             accounts: accounts, sessions: sessions, limiter: RateLimiter(store: stores.rateLimits, clock: clock),
             loginThrottle: LoginThrottle(store: stores.loginFailures, policy: configuration.loginBackoff, clock: clock),
-            events: events, metrics: metrics, configuration: configuration)
+            codes: codes, events: events, senders: MessageSenders.choose(dev: configuration.dev, clock: clock), metrics: metrics,
+            configuration: configuration, logger: logger)
     }
 
     /// The routes, grouped by the middleware they stand behind.
@@ -102,8 +104,16 @@ public enum TesseraApp {
         let sessions = SessionRoutes(services: services)
         router.group().add(middleware: onLoop).add(middleware: RateLimitMiddleware(rule: services.registrationRate, services: services))
             .route(.post, "/api/accounts", in: table, use: accounts.register)
+        let codes = CodeRoutes(services: services)
+        let verification = VerificationRoutes(services: services)
         router.group().add(middleware: onLoop).add(middleware: RateLimitMiddleware(rule: services.loginRate, services: services))
             .route(.post, "/api/login", in: table, use: sessions.login)
+            .route(.post, "/api/codes", in: table, use: codes.send)
+            .route(.post, "/api/verification/email", in: table, use: verification.verifyByCode)
+            .route(.post, "/api/password/reset", in: table, use: accounts.resetPassword)
+        router.group().add(middleware: onLoop)
+            .route(.get, "/verify-email", in: table, use: verification.verifyByLink)
+        router.group().route(.get, "/dev/outbox", in: table, use: DevOutboxRoutes(services: services).list)
 
         // nginx's auth_request forwards the original method; the origin check belongs to
         // the protected app, whose pages are not Tessera's.

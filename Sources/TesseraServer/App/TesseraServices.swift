@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import TesseraCore
 
 /// What routes and middleware work with, built once at start by ``TesseraApp``.
@@ -10,6 +11,14 @@ public struct TesseraServices: Sendable {
     public let loginThrottle: LoginThrottle
     /// Live events: the sockets of this node and pushes to any user's sockets.
     public let events: LiveEvents
+    public let codes: CodeService
+    /// Where mail and texts go; its outbox is set in dev mode only.
+    public let senders: MessageSenders
+    let delivery: CodeDelivery
+    /// An SMS login with an unknown number creates its account.
+    let smsAutoRegister: Bool
+    /// Accounts with an unverified e-mail address cannot log in.
+    let loginRequiresVerifiedEmail: Bool
     let loginRate: RateLimitRule
     let registrationRate: RateLimitRule
     /// A visitor's first data write creates an anonymous session.
@@ -22,13 +31,20 @@ public struct TesseraServices: Sendable {
 
     init(
         accounts: AccountService, sessions: SessionService, limiter: RateLimiter, loginThrottle: LoginThrottle,
-        events: LiveEvents, metrics: TesseraMetrics, configuration: TesseraConfiguration
+        codes: CodeService, events: LiveEvents, senders: MessageSenders, metrics: TesseraMetrics, configuration: TesseraConfiguration, logger: Logger
     ) {
         self.events = events
         self.accounts = accounts
         self.sessions = sessions
         self.limiter = limiter
         self.loginThrottle = loginThrottle
+        self.codes = codes
+        self.senders = senders
+        self.smsAutoRegister = configuration.smsAutoRegister
+        self.loginRequiresVerifiedEmail = configuration.loginRequiresVerifiedEmail
+        self.delivery = CodeDelivery(
+            codes: codes, accounts: accounts, senders: senders, limiter: limiter, rates: configuration.codeRates,
+            publicURL: configuration.publicURL, smsAutoRegister: configuration.smsAutoRegister, logger: logger)
         self.loginRate = configuration.loginRate
         self.registrationRate = configuration.registrationRate
         self.anonymousSessions = configuration.anonymousSessions

@@ -17,7 +17,12 @@ import TesseraCore
 /// - `redis-namespace` (default `tessera`): the prefix of every key, so deployments can
 ///   share a Redis
 /// - `database-url`: accounts in PostgreSQL (`postgres://…`); SQLite when absent
-/// - `dev` (bool): development mode
+/// - `dev` (bool): development mode; mail and texts go to the dev outbox (`GET /dev/outbox`)
+/// - `sms-auto-register` (true): an SMS login with an unknown number creates its account
+/// - `login-requires-verified-email` (false): an account with an unverified e-mail
+///   address cannot log in until it is verified
+/// - `rate-limit-code-destination` (`1/60s`), `rate-limit-code-daily` (`10/1d`): codes sent
+///   to one address or number; `rate-limit-code-ip` (`100/1h`): codes asked for per client IP
 /// - `idle-timeout` (30m), `absolute-timeout` (12h), `renewal-interval` (a tenth of idle):
 ///   seconds or a number with `s`, `m`, `h`, `d`
 /// - `max-sessions` (unlimited), `one-session-per-device` (false), `session-overflow`
@@ -56,6 +61,9 @@ public struct TesseraConfiguration: Sendable {
     public var loginBackoff: LoginBackoffPolicy
     public var eventsRecheckInterval: Duration
     public var eventsMessageRate: RateLimitRule
+    public var smsAutoRegister: Bool
+    public var loginRequiresVerifiedEmail: Bool
+    public var codeRates: CodeRates
 
     public init(reader: ConfigReader) throws {
         host = reader.string(forKey: "host", default: "127.0.0.1")
@@ -120,6 +128,12 @@ public struct TesseraConfiguration: Sendable {
             resetAfter: try Self.duration(reader, "login-backoff-reset", default: .seconds(12 * 3600)))
         eventsRecheckInterval = try Self.duration(reader, "events-recheck-interval", default: .seconds(30))
         eventsMessageRate = try Self.rule(reader, "events-message-rate", name: "events-messages", default: "20/10s")
+        smsAutoRegister = reader.bool(forKey: "sms-auto-register", default: true)
+        loginRequiresVerifiedEmail = reader.bool(forKey: "login-requires-verified-email", default: false)
+        codeRates = CodeRates(
+            perDestination: try Self.rule(reader, "rate-limit-code-destination", name: "codes.destination", default: "1/60s"),
+            perDestinationDaily: try Self.rule(reader, "rate-limit-code-daily", name: "codes.daily", default: "10/1d"),
+            perClient: try Self.rule(reader, "rate-limit-code-ip", name: "codes.ip", default: "100/1h"))
     }
 
     /// `<count>/<duration>`, e.g. `600/1m`.

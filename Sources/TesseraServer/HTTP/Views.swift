@@ -115,3 +115,34 @@ struct ErrorBody: JSONRepresentable {
         }
     }
 }
+
+/// The answer to a request for a code: when the same destination may get another.
+struct CodeSent: JSONRepresentable {
+    var resendAfter: Int64
+
+    func write(to json: inout JSONWriter) {
+        json.object { json in json.field("resendAfter") { $0.raw(String(resendAfter)) } }
+    }
+}
+
+/// The dev outbox, newest first.
+struct OutboxView: JSONRepresentable {
+    var messages: [DevOutbox.Delivered]
+
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("messages") {
+                $0.array(messages) { json, delivered in
+                    json.object { json in
+                        json.field("channel") { $0.string(delivered.message.channel.rawValue) }
+                        json.field("to") { $0.string(delivered.message.to) }
+                        json.field("kind") { $0.string(delivered.message.kind.rawValue) }
+                        json.field("subject") { $0.string(delivered.message.subject) }
+                        json.field("text") { $0.string(delivered.message.text) }
+                        json.field("sentAt") { $0.date(delivered.sentAt) }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -11,21 +11,18 @@ struct SessionRoutes {
         var method: String
         var login: String?
         var password: String?
+        var phone: String?
+        var email: String?
+        var code: String?
         var device: String?
         var deviceName: String?
     }
 
     func login(_ request: Request, context: TesseraRequestContext) async throws -> Response {
         let input = try await JSONRequest.decode(Login.self, from: request, context: context)
-        guard input.method == "password" else {
-            throw APIError.invalidInput("The login method must be 'password'.", field: "method")
-        }
-        guard let login = input.login, let password = input.password, password.utf8.count <= 1024 else {
-            throw APIError.invalidInput("'login' and 'password' are required.", field: input.login == nil ? "login" : "password")
-        }
         let device = try Self.device(input.device)
         let deviceName = try Self.text(input.deviceName, field: "deviceName", limit: 100)
-        let user = try await authenticate(login: login, password: password)
+        let user = try await authenticate(input)
         let ip = services.clientAddress.of(request, peer: context.peerAddress)
         let userAgent = request.headers[.userAgent].map { String($0.prefix(256)) }
         let started = try await services.sessions.start(
@@ -46,6 +43,36 @@ struct SessionRoutes {
         response.headers.append(HTTPField(name: .setCookie, value: services.cookie.setting(started.token)))
         response.headers[.cacheControl] = "no-store"
         return response
+    }
+
+    /// The account a login request proves, by whichever method it names.
+    private func authenticate(_ input: Login) async throws -> User {
+        switch input.method {
+        case "password":
+            guard let login = input.login, let password = input.password, password.utf8.count <= 1024 else {
+                throw APIError.invalidInput("'login' and 'password' are required.", field: input.login == nil ? "login" : "password")
+            }
+            let user = try await authenticate(login: login, password: password)
+            if services.loginRequiresVerifiedEmail, user.email != nil, !user.emailVerified {
+                services.metrics.login("email_not_verified")
+                throw TesseraError.emailNotVerified
+            }
+            return user
+        case "sms":
+            guard let phone = input.phone, let code = input.code else {
+                throw APIError.invalidInput("'phone' and 'code' are required.", field: input.phone == nil ? "phone" : "code")
+            }
+            let number = try AccountInput.phone(phone)
+            return try await authenticate(code: code, sentTo: .phone(number), destination: number)
+        case "email":
+            guard let email = input.email, let code = input.code else {
+                throw APIError.invalidInput("'email' and 'code' are required.", field: input.email == nil ? "email" : "code")
+            }
+            let address = try AccountInput.email(email)
+            return try await authenticate(code: code, sentTo: .email(address), destination: address)
+        default:
+            throw APIError.invalidInput("The login method must be 'password', 'sms' or 'email'.", field: "method")
+        }
     }
 
     /// The token whose anonymous session's data the new session takes over, when anonymous
@@ -76,6 +103,36 @@ struct SessionRoutes {
             services.metrics.login(error.code.lowercased())
             throw error
         }
+    }
+
+    /// A login code check under the same back-off as passwords, per destination. The code
+    /// proves the address: an e-mail login verifies it, and an SMS login with an unknown
+    /// number registers it when that is enabled.
+    private func authenticate(code: String, sentTo identifier: AccountIdentifier, destination: String) async throws -> User {
+        if let wait = try await services.loginThrottle.wait(for: destination) {
+            services.metrics.login("too_many_attempts")
+            throw TesseraError.tooManyAttempts(retryAfter: wait)
+        }
+        guard try await services.codes.redeem(.login, to: destination, code: code) else {
+            services.metrics.login("code_invalid")
+            try await services.loginThrottle.recordFailure(for: destination)
+            throw TesseraError.codeInvalid
+        }
+        var found = try await services.accounts.find(identifier)
+        if found == nil, case .phone(let number) = identifier, services.smsAutoRegister {
+            found = try await services.accounts.accountForVerifiedPhone(number)
+        }
+        guard var user = found else {
+            services.metrics.login("code_invalid")
+            throw TesseraError.codeInvalid
+        }
+        if user.isDisabled(at: services.accounts.clock.now()) {
+            services.metrics.login("account_disabled")
+            throw TesseraError.accountDisabled
+        }
+        if case .email = identifier { user = try await services.accounts.markEmailVerified(user) }
+        try await services.loginThrottle.recordSuccess(for: destination)
+        return user
     }
 
     func logout(_ request: Request, context: TesseraRequestContext) async throws -> Response {

@@ -1,44 +1,33 @@
 import Foundation
-import Synchronization
 import TesseraCore
 
 /// Cache-aside in front of an ``AccountStore`` for the hot path: the account behind every
-/// authenticated request is read by id from memory for up to `lifetime`.
+/// authenticated request is read by id from an ``AccountCache`` — Redis for a cluster,
+/// memory for one node.
 ///
-/// Every write through this store drops the entry at once. A write made on another node is
-/// seen here within `lifetime` (2 s by default); what must act at once across nodes —
-/// disabling an account — also ends its sessions in the shared session store.
+/// Every write through this store deletes the account's entry before and after the write,
+/// and returns only once both deletes are done: with the Redis cache, the next request on
+/// any node reads the account afresh (a role taken away on node A is gone on node B at
+/// once). The first delete keeps a write from happening while the cache cannot be told; the
+/// second removes what a concurrent read may have put back from before the write. Cached
+/// accounts carry no password hash (see ``AccountCache``).
 /// ```swift
-/// let accounts = CachedAccountStore(try await SQLiteAccountStore(path: path, logger: logger))
+/// let accounts = CachedAccountStore(try await SQLiteAccountStore(path: path), cache: RedisAccountCache(client: redis))
 /// ```
 public final class CachedAccountStore: AccountStore {
-    private struct Entry {
-        var user: User
-        var fetchedAt: ContinuousClock.Instant
-    }
-
     private let upstream: any AccountStore
-    private let lifetime: Duration
-    private let maximumEntries: Int
-    private let entries = Mutex<[String: Entry]>([:])
+    private let cache: any AccountCache
 
-    public init(_ upstream: any AccountStore, lifetime: Duration = .seconds(2), maximumEntries: Int = 100_000) {
+    public init(_ upstream: any AccountStore, cache: any AccountCache = MemoryAccountCache()) {
         self.upstream = upstream
-        self.lifetime = lifetime
-        self.maximumEntries = maximumEntries
+        self.cache = cache
     }
 
     public func find(_ identifier: AccountIdentifier) async throws -> User? {
         guard case .id(let id) = identifier else { return try await upstream.find(identifier) }
-        let now = ContinuousClock.now
-        if let entry = entries.withLock({ $0[id] }), now - entry.fetchedAt < lifetime {
-            return entry.user
-        }
+        if let cached = try await cache.account(id) { return cached }
         let user = try await upstream.find(identifier)
-        entries.withLock { entries in
-            if entries.count >= maximumEntries { entries.removeAll(keepingCapacity: true) }
-            entries[id] = user.map { Entry(user: $0, fetchedAt: now) }
-        }
+        if let user { try await cache.keep(user) }
         return user
     }
 
@@ -51,23 +40,19 @@ public final class CachedAccountStore: AccountStore {
     }
 
     public func setPasswordHash(_ hash: String, for userID: String) async throws -> Bool {
-        defer { forget(userID) }
-        return try await upstream.setPasswordHash(hash, for: userID)
+        try await writing(userID) { try await upstream.setPasswordHash(hash, for: userID) }
     }
 
     public func setRoles(_ roles: [String], for userID: String) async throws -> User? {
-        defer { forget(userID) }
-        return try await upstream.setRoles(roles, for: userID)
+        try await writing(userID) { try await upstream.setRoles(roles, for: userID) }
     }
 
     public func setStatus(_ status: AccountStatus, for userID: String) async throws -> Bool {
-        defer { forget(userID) }
-        return try await upstream.setStatus(status, for: userID)
+        try await writing(userID) { try await upstream.setStatus(status, for: userID) }
     }
 
     public func setEmailVerified(_ verified: Bool, for userID: String) async throws -> Bool {
-        defer { forget(userID) }
-        return try await upstream.setEmailVerified(verified, for: userID)
+        try await writing(userID) { try await upstream.setEmailVerified(verified, for: userID) }
     }
 
     public func ping() async throws {
@@ -78,7 +63,16 @@ public final class CachedAccountStore: AccountStore {
         try await upstream.close()
     }
 
-    private func forget(_ userID: String) {
-        _ = entries.withLock { $0.removeValue(forKey: userID) }
+    private func writing<T>(_ userID: String, _ write: () async throws -> T) async throws -> T {
+        try await cache.forget(userID)
+        let result: T
+        do {
+            result = try await write()
+        } catch {
+            try? await cache.forget(userID)
+            throw error
+        }
+        try await cache.forget(userID)
+        return result
     }
 }

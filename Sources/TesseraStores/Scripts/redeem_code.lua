@@ -1,0 +1,31 @@
+-- Tries a one-time code once: a right answer uses the code up, a wrong one counts, and the
+-- count that reaches the maximum burns the code. One step, so that of many simultaneous
+-- tries exactly one right answer wins and every wrong one counts.
+-- KEYS[1]  the slot (see issue_code.lua)
+-- ARGV[1]  now (ms since 1970, from the calling node)
+-- ARGV[2]  keyed hash of the code tried
+-- ARGV[3]  wrong tries that burn a code
+-- ARGV[4]  how long wrong tries are remembered after the first one (ms)
+-- Returns 1 when accepted, 0 when rejected (wrong, expired, used, burned or never sent).
+local now = tonumber(ARGV[1])
+local record = redis.call('HMGET', KEYS[1], 'h', 'e', 'f', 'fr')
+if not record[1] then return 0 end
+
+local expiresAt = tonumber(record[2])
+local failures, forgetAt = 0, 0
+if (tonumber(record[4]) or 0) > now then
+  failures = tonumber(record[3])
+  forgetAt = tonumber(record[4])
+end
+
+-- Equality of keyed hashes: the caller cannot choose hashes, so timing tells it nothing.
+if expiresAt > now and failures < tonumber(ARGV[3]) and record[1] == ARGV[2] then
+  redis.call('DEL', KEYS[1])
+  return 1
+end
+
+if failures == 0 then forgetAt = now + tonumber(ARGV[4]) end
+failures = failures + 1
+redis.call('HSET', KEYS[1], 'f', string.format('%d', failures), 'fr', string.format('%d', forgetAt))
+redis.call('PEXPIRE', KEYS[1], string.format('%d', math.max(expiresAt, forgetAt) - now))
+return 0

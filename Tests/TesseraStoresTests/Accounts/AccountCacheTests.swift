@@ -1,0 +1,82 @@
+import Foundation
+import RESP
+import Testing
+import TesseraCore
+import TesseraStores
+
+/// The account caches, and the cache-aside store in front of a real account store.
+@Suite struct AccountCacheTests {
+    enum Cache: String, CaseIterable, CustomTestStringConvertible, Sendable {
+        case memory, redis
+        var testDescription: String { rawValue }
+        static var available: [Cache] { TestServers.redisEnabled ? allCases : [.memory] }
+    }
+
+    /// A cache, a way to open a second one on the same shared state (Redis only: memory
+    /// caches are per node), and what its Redis namespace holds.
+    struct Harness: Sendable {
+        var make: @Sendable () -> any AccountCache
+        var values: @Sendable () async throws -> [String]
+        var close: @Sendable () async -> Void
+    }
+
+    func harness(_ cache: Cache) throws -> Harness {
+        switch cache {
+        case .memory:
+            let shared = MemoryAccountCache()
+            return Harness(make: { shared }, values: { [] }, close: {})
+        case .redis:
+            let client = RedisClient(configuration: try RedisConfiguration(url: TestServers.requireRedisURL()))
+            let namespace = "test-\(SecureRandom.identifier(length: 10))"
+            return Harness(
+                make: { RedisAccountCache(client: client, namespace: namespace) },
+                values: {
+                    var values: [String] = []
+                    for key in (try await client.send("KEYS", "\(namespace):*").array ?? []).compactMap(\.string) {
+                        values.append(try await client.send("GET", key).string ?? "")
+                    }
+                    return values
+                },
+                close: { await client.close() })
+        }
+    }
+
+    func user(_ id: String = SecureRandom.identifier(length: 12)) -> User {
+        User(
+            id: id, username: "ada", email: "ada@example.com", phone: nil, passwordHash: "$scrypt$ln=10,r=8,p=1$c2FsdA$aGFzaA",
+            roles: ["admin"], createdAt: Date(timeIntervalSince1970: 1_700_000_000), updatedAt: Date(timeIntervalSince1970: 1_700_000_000))
+    }
+
+    @Test(arguments: Cache.available)
+    func keepsForgetsAndNeverHoldsAPasswordHash(_ kind: Cache) async throws {
+        let h = try harness(kind)
+        defer { Task { await h.close() } }
+        let cache = h.make()
+        let ada = user()
+        #expect(try await cache.account(ada.id) == nil)
+        try await cache.keep(ada)
+        #expect(try await cache.account(ada.id) == ada.withoutPasswordHash)
+        for value in try await h.values() { #expect(!value.contains("scrypt")) }
+        try await cache.forget(ada.id)
+        #expect(try await cache.account(ada.id) == nil)
+    }
+
+    @Test(arguments: Cache.available)
+    func aWriteThroughOneStoreIsSeenByTheNextReadThroughAnotherSharingTheCache(_ kind: Cache) async throws {
+        let h = try harness(kind)
+        defer { Task { await h.close() } }
+        let path = NSTemporaryDirectory() + "tessera-cache-\(UUID().uuidString).sqlite"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let database = try await SQLiteAccountStore(path: path)
+        let nodeA = CachedAccountStore(database, cache: h.make())
+        let nodeB = CachedAccountStore(database, cache: h.make())
+        let created = try await nodeA.create(NewAccount(username: "ada", passwordHash: "$scrypt$x", roles: ["admin"]))
+        #expect(try await nodeB.find(.id(created.id))?.roles == ["admin"])
+        #expect(try await nodeA.find(.id(created.id))?.roles == ["admin"])
+        _ = try await nodeA.setRoles([], for: created.id)
+        #expect(try await nodeB.find(.id(created.id))?.roles == [])
+        #expect(try await nodeB.find(.id(created.id))?.passwordHash == nil)
+        #expect(try await nodeB.find(.username("ada"))?.passwordHash == "$scrypt$x")
+        try await database.close()
+    }
+}
