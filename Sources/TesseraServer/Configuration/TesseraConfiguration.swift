@@ -34,6 +34,8 @@ import TesseraCore
 /// - `login-backoff-after` (30 failures), `login-backoff-min` (1m), `login-backoff-max`
 ///   (15m), `login-backoff-reset` (12h): failed logins per identifier before waits begin,
 ///   the first and longest wait, and the quiet time after which the count starts over
+/// - `smtp-url`, `mail-from`, `sms-webhook-url`, `sms-webhook-secret`: the delivery
+///   transports, read by ``DeliveryConfiguration``
 public struct TesseraConfiguration: Sendable {
     public var host: String
     public var port: Int
@@ -52,6 +54,7 @@ public struct TesseraConfiguration: Sendable {
     public var anonymousSessions: Bool
     public var anonymousRate: RateLimitRule
     public var loginBackoff: LoginBackoffPolicy
+    public var delivery: DeliveryConfiguration
 
     public init(reader: ConfigReader) throws {
         host = reader.string(forKey: "host", default: "127.0.0.1")
@@ -114,6 +117,7 @@ public struct TesseraConfiguration: Sendable {
             minimumWait: try Self.duration(reader, "login-backoff-min", default: .seconds(60)),
             maximumWait: try Self.duration(reader, "login-backoff-max", default: .seconds(15 * 60)),
             resetAfter: try Self.duration(reader, "login-backoff-reset", default: .seconds(12 * 3600)))
+        delivery = try DeliveryConfiguration(reader: reader, publicURL: publicURL)
     }
 
     /// `<count>/<duration>`, e.g. `600/1m`.
