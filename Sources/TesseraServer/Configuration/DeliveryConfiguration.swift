@@ -20,7 +20,11 @@ public struct DeliveryConfiguration: Sendable {
 
     public init(reader: ConfigReader, publicURL: URL) throws {
         if let text = reader.string(forKey: "smtp-url", isSecret: true), !text.isEmpty {
-            smtp = try SMTPSettings(url: text)
+            let settings = try SMTPSettings(url: text)
+            if let caFile = settings.caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+                throw ConfigurationError("smtp-url: cannot read ca-file \(caFile)")
+            }
+            smtp = settings
         }
         let host = publicURL.host ?? "localhost"
         let from = reader.string(forKey: "mail-from", default: "Tessera <no-reply@\(host)>")

@@ -1,4 +1,10 @@
-/// A command the client sends, and how it may appear in a log.
+/// A command the client sends, and how it may appear in a log: by its verb alone, so that
+/// credentials and addresses stay out of logs and error messages.
+/// ```swift
+/// let command = SMTPCommand.recipient("ada@example.com")
+/// command.line  // "RCPT TO:<ada@example.com>"
+/// command.verb  // "RCPT TO"
+/// ```
 public enum SMTPCommand: Sendable, Equatable {
     case ehlo(String)
     case helo(String)

@@ -64,8 +64,9 @@ public struct SMTPSender: MessageSender {
         var machine = SMTPClientStateMachine(.init(
             security: settings.security, credentials: settings.credentials, allowsInsecureAuth: settings.allowsInsecureAuth,
             clientName: clientName, sender: from.address, recipient: recipient.address))
+        let codes: [Int]
         do {
-            try await converse(&machine, on: connection, data: data, logger: logger)
+            codes = try await converse(&machine, on: connection, data: data, logger: logger)
             await connection.close()
         } catch {
             await connection.close()
@@ -75,10 +76,13 @@ public struct SMTPSender: MessageSender {
             if let error = error as? DeliveryError { throw error }
             throw DeliveryError("the SMTP conversation failed")
         }
-        logger.info("smtp delivered")
+        logger.info("smtp delivered", metadata: ["codes": "\(codes)"])
     }
 
-    private func converse(_ machine: inout SMTPClientStateMachine, on connection: SMTPConnection, data: [UInt8], logger: Logger) async throws {
+    /// Runs the transaction to its end; returns the server's reply codes, in order.
+    private func converse(
+        _ machine: inout SMTPClientStateMachine, on connection: SMTPConnection, data: [UInt8], logger: Logger
+    ) async throws -> [Int] {
         var codes: [Int] = []
         while true {
             let reply = try await connection.nextReply()
@@ -95,8 +99,7 @@ public struct SMTPSender: MessageSender {
             case .sendMessage:
                 try await connection.write(data)
             case .close:
-                logger.debug("smtp replies", metadata: ["codes": "\(codes)"])
-                return
+                return codes
             case .fail(let error):
                 logger.warning("smtp refused", metadata: ["codes": "\(codes)", "reason": "\(error.description)"])
                 try? await connection.write(Array("QUIT\r\n".utf8))

@@ -25,15 +25,22 @@ import Testing
         #expect(transports.email == nil && transports.sms == nil && transports.lifecycle.isEmpty)
     }
 
+    /// A readable file that holds no certificate.
+    private static let notPEM: String = {
+        let path = NSTemporaryDirectory() + "tessera-not-a-ca-\(UUID().uuidString).pem"
+        FileManager.default.createFile(atPath: path, contents: Data("not a certificate\n".utf8))
+        return path
+    }()
+
     @Test func smtpURLsAreRead() throws {
         let plain = try #require(try configuration(["smtp-url": "smtp://mail.example.com"]).delivery.smtp)
         #expect(plain.port == 587 && plain.security == .opportunisticStartTLS && plain.credentials == nil)
         let submission = try #require(try configuration([
-            "smtp-url": "smtp://mailer%40example.com:p%3Ass@mail.example.com:2525?starttls=required&timeout=5s&ca-file=/etc/ca.pem",
+            "smtp-url": "smtp://mailer%40example.com:p%3Ass@mail.example.com:2525?starttls=required&timeout=5s&ca-file=\(Self.notPEM)",
         ]).delivery.smtp)
         #expect(submission.credentials == SMTPSettings.Credentials(username: "mailer@example.com", password: "p:ss"))
         #expect(submission.port == 2525 && submission.security == .requiredStartTLS && submission.timeout == .seconds(5))
-        #expect(submission.caFile == "/etc/ca.pem")
+        #expect(submission.caFile == Self.notPEM)
         #expect(!submission.redactedDescription.contains("p:ss") && !"\(submission)".contains("p:ss"))
         let implicit = try #require(try configuration(["smtp-url": "smtps://mail.example.com"]).delivery.smtp)
         #expect(implicit.port == 465 && implicit.security == .implicitTLS)
@@ -52,8 +59,10 @@ import Testing
         #expect(throws: ConfigurationError.self) { try configuration(values) }
     }
 
-    @Test func aMissingCAFileIsRefusedAtStart() {
-        #expect(throws: ConfigurationError.self) { try transports(["smtp-url": "smtps://mail.example.com?ca-file=/nonexistent/ca.pem"]) }
+    @Test func anUnusableCAFileIsRefusedAtStart() {
+        #expect(throws: ConfigurationError.self) { try configuration(["smtp-url": "smtps://mail.example.com?ca-file=/nonexistent/ca.pem"]) }
+        // Readable, but not PEM certificates: the TLS context refuses it when the sender is made.
+        #expect(throws: ConfigurationError.self) { try transports(["smtp-url": "smtps://mail.example.com?ca-file=\(Self.notPEM)"]) }
     }
 
     @Test func eachURLPicksItsTransport() async throws {

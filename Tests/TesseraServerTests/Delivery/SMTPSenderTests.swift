@@ -50,9 +50,13 @@ struct SMTPSenderTests {
         #expect(lines.allSatisfy { $0.utf8.count <= 998 && !$0.contains("\n") && !$0.contains("\r") })
     }
 
-    @Test func startTLSWithAuthPlain() async throws {
+    /// The server refuses AUTH and mail before STARTTLS, so arrival proves the upgrade, in
+    /// both modes.
+    @Test(arguments: ["required", "opportunistic"])
+    func startTLSWithAuthPlain(mode: String) async throws {
+        let url = try SMTPTestServer.startTLSURL().replacingOccurrences(of: "starttls=required", with: "starttls=\(mode)")
         let recipient = SMTPTestServer.uniqueRecipient()
-        try await sender(try SMTPTestServer.startTLSURL()).send(message(to: recipient))
+        try await sender(url).send(message(to: recipient))
         let mail = try #require(try SMTPTestServer.message(to: recipient))
         #expect(mail.login == "tessera")
         #expect(mail.text == "Your code is 123456.\r\n")
