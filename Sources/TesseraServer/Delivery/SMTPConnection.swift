@@ -6,6 +6,7 @@ import NIOSSL
 /// added in place for STARTTLS. The sender opens one per message and closes it after.
 struct SMTPConnection: Sendable {
     let channel: any Channel
+    let handler: NIOLoopBound<SMTPReplyHandler>
     let timeout: TimeAmount
 
     /// Connects within `timeout`; with `implicitTLS`, TLS starts before the greeting.
@@ -13,31 +14,29 @@ struct SMTPConnection: Sendable {
         host: String, port: Int, implicitTLS: NIOSSLContext?, timeout: TimeAmount
     ) async throws -> SMTPConnection {
         let serverHostname = SMTPConnection.sniName(host)
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        // The handler is kept from here on: once the channel closes, the pipeline no longer
+        // holds it, and its recorded failure is what the next request must see.
+        let (channel, handler) = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(timeout)
-            .channelInitializer { channel in
+            .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let implicitTLS {
                         try channel.pipeline.syncOperations.addHandler(
                             try NIOSSLClientHandler(context: implicitTLS, serverHostname: serverHostname))
                     }
-                    try channel.pipeline.syncOperations.addHandler(SMTPReplyHandler())
+                    let handler = SMTPReplyHandler()
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                    return (channel, NIOLoopBound(handler, eventLoop: channel.eventLoop))
                 }
             }
-            .connect(host: host, port: port).get()
-        return SMTPConnection(channel: channel, timeout: timeout)
+        return SMTPConnection(channel: channel, handler: handler, timeout: timeout)
     }
 
     func nextReply() async throws -> SMTPReply {
         let eventLoop = channel.eventLoop
         let timeout = timeout
-        return try await eventLoop.flatSubmit { [channel] in
-            do {
-                let handler = try channel.pipeline.syncOperations.handler(type: SMTPReplyHandler.self)
-                return handler.nextReply(on: eventLoop, timeout: timeout)
-            } catch {
-                return eventLoop.makeFailedFuture(error)
-            }
+        return try await eventLoop.flatSubmit { [handler] in
+            handler.value.nextReply(on: eventLoop, timeout: timeout)
         }.get()
     }
 
@@ -49,9 +48,8 @@ struct SMTPConnection: Sendable {
     /// 220 to STARTTLS: those plain-text bytes would be read as if they came over TLS.
     func startTLS(context: NIOSSLContext, host: String) async throws {
         let serverHostname = Self.sniName(host)
-        try await channel.eventLoop.submit { [channel] in
-            let handler = try channel.pipeline.syncOperations.handler(type: SMTPReplyHandler.self)
-            guard !handler.hasUnreadInput else { throw UnexpectedInputBeforeTLS() }
+        try await channel.eventLoop.submit { [channel, handler] in
+            guard !handler.value.hasUnreadInput else { throw UnexpectedInputBeforeTLS() }
             let tls = try NIOSSLClientHandler(context: context, serverHostname: serverHostname)
             try channel.pipeline.syncOperations.addHandler(tls, position: .first)
         }.get()

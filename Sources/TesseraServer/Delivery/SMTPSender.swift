@@ -73,8 +73,7 @@ public struct SMTPSender: MessageSender {
             // The server took the message; only QUIT went wrong.
             if machine.isDelivered { return }
             logger.warning("smtp delivery failed", metadata: ["error": "\(error)"])
-            if let error = error as? DeliveryError { throw error }
-            throw DeliveryError("the SMTP conversation failed")
+            throw Self.deliveryError(error)
         }
         logger.info("smtp delivered", metadata: ["codes": "\(codes)"])
     }
@@ -107,6 +106,19 @@ public struct SMTPSender: MessageSender {
             case .startTLS:
                 throw DeliveryError("STARTTLS asked twice")
             }
+        }
+    }
+
+    private static func deliveryError(_ error: any Error) -> DeliveryError {
+        switch error {
+        case let error as DeliveryError: error
+        case is SMTPReplyHandler.ReplyTimeout: DeliveryError("the SMTP server did not answer in time")
+        // A write into a connection the server closed fails with the channel's or the OS's error.
+        case is SMTPReplyHandler.ConnectionClosed, is ChannelError, is IOError: DeliveryError("the SMTP server closed the connection")
+        case is SMTPReplyDecoder.MalformedReply: DeliveryError("the SMTP server answered something that is not SMTP")
+        case is SMTPConnection.UnexpectedInputBeforeTLS: DeliveryError("the SMTP server sent data before the TLS handshake")
+        case is NIOSSLError: DeliveryError("TLS with the SMTP server failed")
+        default: DeliveryError("the SMTP conversation failed")
         }
     }
 
