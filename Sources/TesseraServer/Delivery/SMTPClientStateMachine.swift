@@ -126,7 +126,8 @@ public struct SMTPClientStateMachine: Sendable {
         }
     }
 
-    /// The TLS handshake after STARTTLS succeeded: greet again, as RFC 3207 §4.2 requires.
+    /// TLS is in place after STARTTLS: greet again, as RFC 3207 §4.2 requires. The EHLO
+    /// leaves only once the handshake is done; a failed handshake fails the next reply.
     public mutating func tlsEstablished() -> Action {
         guard state == .tlsHandshake else { return failClosed("TLS established out of turn") }
         isSecure = true
