@@ -25,9 +25,7 @@ public struct DeliveryTransports: Sendable {
         var sms: (any MessageSender)?
         var lifecycle: [any Service] = []
         if let url = configuration.smsWebhookURL {
-            var httpConfiguration = HTTPClient.Configuration(redirectConfiguration: .disallow)
-            httpConfiguration.timeout = .init(connect: .seconds(5))
-            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
+            let client = SMSWebhookSender.makeHTTPClient()
             sms = SMSWebhookSender(settings: .init(url: url, secret: configuration.smsWebhookSecret), client: client, logger: logger)
             lifecycle.append(HTTPClientService(client: client))
         }

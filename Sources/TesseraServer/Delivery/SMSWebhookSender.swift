@@ -20,7 +20,7 @@ import TesseraCore
 /// ```swift
 /// let sender = SMSWebhookSender(
 ///     settings: .init(url: URL(string: "https://sms.example.com/send")!, secret: Array("shared".utf8)),
-///     client: HTTPClient(eventLoopGroupProvider: .singleton))
+///     client: SMSWebhookSender.makeHTTPClient())
 /// try await sender.send(message)
 /// ```
 public struct SMSWebhookSender: MessageSender {
@@ -111,6 +111,14 @@ public struct SMSWebhookSender: MessageSender {
             logger.warning("sms webhook unreachable", metadata: ["error": "\(error)"])
             return .failed
         }
+    }
+
+    /// The client the webhook wants: redirects are answers, not detours (a redirect must not
+    /// carry a signed code elsewhere), and a connect gives up after 5 seconds.
+    public static func makeHTTPClient() -> HTTPClient {
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+        configuration.timeout = .init(connect: .seconds(5))
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
     static func body(_ message: OutgoingMessage) throws -> [UInt8] {

@@ -54,13 +54,19 @@ import Testing
                 body: Array(buffer: bytes), contentType: request.headers[.contentType],
                 timestamp: request.headers[HTTPField.Name("X-Tessera-Timestamp")!],
                 signature: request.headers[HTTPField.Name("X-Tessera-Signature")!]))
-            return Response(status: await receiver.answer(number))
+            let status = await receiver.answer(number)
+            // A redirect points at a route that would accept: following it would deliver.
+            var headers = HTTPFields()
+            if status.kind == .redirection { headers[.location] = "/elsewhere" }
+            return Response(status: status, headers: headers)
         }
+        router.post("/elsewhere") { _, _ -> HTTPResponse.Status in .ok }
+        router.get("/elsewhere") { _, _ -> HTTPResponse.Status in .ok }
         var quiet = Logger(label: "tessera-test")
         quiet.logLevel = .critical
         let logger = quiet
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = SMSWebhookSender.makeHTTPClient()
         let result: Result<Void, any Error>
         do {
             result = .success(try await app.test(.live) { testClient in
@@ -111,8 +117,8 @@ import Testing
 
     @Test func aTimeoutIsTriedAgain() async throws {
         let message = message
-        let requests = try await withReceiver(timeout: .milliseconds(300), answer: { number in
-            if number == 1 { try? await Task.sleep(for: .seconds(2)) }
+        let requests = try await withReceiver(timeout: .seconds(1), answer: { number in
+            if number == 1 { try? await Task.sleep(for: .seconds(3)) }
             return .ok
         }) { try await $0.send(message) }
         #expect(requests.count == 2)
@@ -126,7 +132,7 @@ import Testing
         #expect(requests.count == 3)
     }
 
-    @Test(arguments: [HTTPResponse.Status.badRequest, .unauthorized, .notFound, .unprocessableContent, .found])
+    @Test(arguments: [HTTPResponse.Status.badRequest, .unauthorized, .notFound, .unprocessableContent, .found, .temporaryRedirect])
     func clientErrorsAndRedirectsAreNotTriedAgain(status: HTTPResponse.Status) async throws {
         let message = message
         let requests = try await withReceiver(answer: { _ in status }) { sender in
@@ -139,7 +145,7 @@ import Testing
         let socket = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
         let port = try #require(socket.localAddress?.port)
         try await socket.close()
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = SMSWebhookSender.makeHTTPClient()
         // The HTTP client keeps trying a refused connection until the attempt's timeout.
         let sender = SMSWebhookSender(
             settings: .init(url: URL(string: "http://127.0.0.1:\(port)/sms")!, secret: nil, timeout: .seconds(1), attempts: 2, backoff: .milliseconds(10)),
@@ -149,7 +155,7 @@ import Testing
     }
 
     @Test func onlyTextMessages() async throws {
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = SMSWebhookSender.makeHTTPClient()
         let sender = SMSWebhookSender(settings: .init(url: URL(string: "http://127.0.0.1:9/sms")!, secret: nil), client: client)
         let email = OutgoingMessage(channel: .email, to: "ada@example.com", kind: .loginCode, subject: "s", text: "t")
         await #expect(throws: DeliveryError.self) { try await sender.send(email) }
