@@ -14,6 +14,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on (default 8080).") var port: Int?
     @Option(name: .customLong("public-url"), help: "The URL browsers use, e.g. https://login.example.com.") var publicURL: String?
     @OptionGroup var stores: StoreOptions
+    @OptionGroup var delivery: DeliveryOptions
     @Flag(help: "Development mode.") var dev = false
     @Option(name: .customLong("idle-timeout"), help: "Sliding timeout, e.g. 30m.") var idleTimeout: String?
     @Option(name: .customLong("absolute-timeout"), help: "Hard session lifetime, e.g. 12h.") var absoluteTimeout: String?
@@ -28,7 +29,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (default info).") var logLevel: String?
 
     func run() async throws {
-        var values = stores.values
+        var values = stores.values.merging(delivery.values) { $1 }
         func put(_ key: String, _ value: String?) { if let value { values[key] = .init(.string(value), isSecret: false) } }
         put("host", host)
         if let port { values["port"] = .init(.int(port), isSecret: false) }

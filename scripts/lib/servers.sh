@@ -176,3 +176,38 @@ start_postgres() {
 }
 
 postgres_url() { echo "postgres://postgres@127.0.0.1:$POSTGRES_PORT/$1"; }
+
+# Sets SMTP_URL (no TLS, no AUTH), SMTP_TLS_URL (STARTTLS and AUTH required), SMTPS_URL
+# (TLS from connect, AUTH LOGIN required), SMTP_CA_FILE and SMTP_MAILDIR, where every
+# accepted message is kept as NAME.eml with NAME.json (see scripts/lib/smtp_server.py).
+# The certificate is made here, by a throwaway CA that the TLS URLs trust via ca-file.
+start_smtp() {
+    local dir="$SERVERS_TMP/smtp" plain starttls smtps password
+    mkdir -p "$dir/maildir"
+    (
+        cd "$dir" &&
+            openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=Tessera test CA" \
+                -keyout ca.key -out ca.pem &&
+            openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout server.key -out server.csr &&
+            printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >server.ext &&
+            openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
+                -extfile server.ext -out server.pem
+    ) >"$dir/openssl.log" 2>&1 || { tail -n 20 "$dir/openssl.log" >&2; die "could not make the SMTP test certificate"; }
+    password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+    plain=$(free_port)
+    starttls=$(free_port)
+    smtps=$(free_port)
+    start_group TERM "$dir/smtp.log" python3 "$(dirname "${BASH_SOURCE[0]}")/smtp_server.py" \
+        --maildir "$dir/maildir" --plain-port "$plain" --starttls-port "$starttls" --smtps-port "$smtps" \
+        --cert "$dir/server.pem" --key "$dir/server.key" --user tessera --password "$password"
+    if ! wait_until 30 grep -q "smtp server ready" "$dir/smtp.log"; then
+        tail -n 20 "$dir/smtp.log" >&2
+        die "the SMTP server did not start"
+    fi
+    SMTP_CA_FILE="$dir/ca.pem"
+    SMTP_MAILDIR="$dir/maildir"
+    SMTP_URL="smtp://127.0.0.1:$plain"
+    SMTP_TLS_URL="smtp://tessera:$password@127.0.0.1:$starttls?starttls=required&ca-file=$SMTP_CA_FILE"
+    SMTPS_URL="smtps://tessera:$password@127.0.0.1:$smtps?ca-file=$SMTP_CA_FILE"
+    log "SMTP server on 127.0.0.1 ports $plain (plain), $starttls (STARTTLS + AUTH), $smtps (smtps + AUTH LOGIN) (process group $STARTED_PGID)"
+}

@@ -23,7 +23,10 @@ public enum TesseraApp {
         clock: any WallClock = SystemWallClock()
     ) async throws -> some ApplicationProtocol {
         let stores = try await Stores.open(configuration: configuration, logger: logger)
-        let services = try makeServices(configuration: configuration, stores: stores, metrics: metrics, clock: clock, logger: logger)
+        let transports = try DeliveryTransports.make(
+            configuration: configuration.delivery, clientName: configuration.publicURL.host ?? configuration.host, logger: logger)
+        let services = try makeServices(
+            configuration: configuration, stores: stores, transports: transports, metrics: metrics, clock: clock, logger: logger)
         let events = EventRoutes(services: services)
         return Application(
             router: makeRouter(services: services),
@@ -31,7 +34,7 @@ public enum TesseraApp {
                 webSocket: .init(maxFrameSize: EventSocket.maximumMessageBytes, autoPing: .enabled(timePeriod: .seconds(30))),
                 shouldUpgrade: events.shouldUpgrade),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tessera"),
-            services: stores.lifecycle + [services.events.hub],
+            services: stores.lifecycle + transports.lifecycle + [services.events.hub],
             onServerRunning: { channel in
                 logger.notice("tessera listening", metadata: [
                     "address": "\(channel.localAddress?.description ?? "?")", "sessions": "\(stores.sessionsKind)",
@@ -42,7 +45,8 @@ public enum TesseraApp {
     }
 
     /// The services of a node without its HTTP server, for operator commands and for
-    /// driving ``makeRouter(services:)`` in tests. Call `close` when done.
+    /// driving ``makeRouter(services:)`` in tests. No mail or SMS transport is opened (the
+    /// dev outbox still is, in dev mode). Call `close` when done.
     public static func openServices(
         configuration: TesseraConfiguration, logger: Logger = Logger(label: "tessera"), clock: any WallClock = SystemWallClock()
     ) async throws -> OpenedServices {
@@ -62,7 +66,8 @@ public enum TesseraApp {
     }
 
     static func makeServices(
-        configuration: TesseraConfiguration, stores: Stores, metrics: TesseraMetrics, clock: any WallClock, logger: Logger
+        configuration: TesseraConfiguration, stores: Stores, transports: DeliveryTransports = .none, metrics: TesseraMetrics,
+        clock: any WallClock, logger: Logger
     ) throws -> TesseraServices {
         let key = try ServerKey.load(configured: configuration.serverKey, dataDirectory: configuration.dataDirectory)
         let tokens = SessionTokens(serverKey: .init(data: key))
@@ -82,7 +87,7 @@ public enum TesseraApp {
         return TesseraServices(
             accounts: accounts, sessions: sessions, limiter: RateLimiter(store: stores.rateLimits, clock: clock),
             loginThrottle: LoginThrottle(store: stores.loginFailures, policy: configuration.loginBackoff, clock: clock),
-            codes: codes, events: events, senders: MessageSenders.choose(dev: configuration.dev, clock: clock), metrics: metrics,
+            codes: codes, events: events, senders: MessageSenders.choose(dev: configuration.dev, transports: transports, clock: clock), metrics: metrics,
             configuration: configuration, logger: logger)
     }
 

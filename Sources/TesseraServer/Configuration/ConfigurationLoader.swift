@@ -15,7 +15,10 @@ extension TesseraConfiguration {
             name: "command line",
             values: Dictionary(uniqueKeysWithValues: commandLine.map { (AbsoluteConfigKey([$0.key]), $0.value) }))
         let variables = EnvironmentVariablesProvider(
-            environmentVariables: environment, secretsSpecifier: .specific(["TESSERA_SERVER_KEY", "TESSERA_REDIS_URL", "TESSERA_DATABASE_URL"])
+            environmentVariables: environment, secretsSpecifier: .specific([
+                "TESSERA_SERVER_KEY", "TESSERA_REDIS_URL", "TESSERA_DATABASE_URL", "TESSERA_SMTP_URL", "TESSERA_SMS_WEBHOOK_URL",
+                "TESSERA_SMS_WEBHOOK_SECRET",
+            ])
         ).prefixKeys(with: "tessera")
         var providers: [any ConfigProvider] = [flags, variables]
         let early = ConfigReader(providers: providers)

@@ -41,6 +41,8 @@ import TesseraCore
 ///   the first and longest wait, and the quiet time after which the count starts over
 /// - `events-recheck-interval` (30s): how often a live-events socket checks its session
 ///   when nothing happens; `events-message-rate` (`20/10s`): messages one socket may send
+/// - `smtp-url`, `mail-from`, `sms-webhook-url`, `sms-webhook-secret`: the delivery
+///   transports, read by ``DeliveryConfiguration``
 public struct TesseraConfiguration: Sendable {
     public var host: String
     public var port: Int
@@ -64,6 +66,7 @@ public struct TesseraConfiguration: Sendable {
     public var smsAutoRegister: Bool
     public var loginRequiresVerifiedEmail: Bool
     public var codeRates: CodeRates
+    public var delivery: DeliveryConfiguration
 
     public init(reader: ConfigReader) throws {
         host = reader.string(forKey: "host", default: "127.0.0.1")
@@ -134,6 +137,7 @@ public struct TesseraConfiguration: Sendable {
             perDestination: try Self.rule(reader, "rate-limit-code-destination", name: "codes.destination", default: "1/60s"),
             perDestinationDaily: try Self.rule(reader, "rate-limit-code-daily", name: "codes.daily", default: "10/1d"),
             perClient: try Self.rule(reader, "rate-limit-code-ip", name: "codes.ip", default: "100/1h"))
+        delivery = try DeliveryConfiguration(reader: reader, publicURL: publicURL)
     }
 
     /// `<count>/<duration>`, e.g. `600/1m`.

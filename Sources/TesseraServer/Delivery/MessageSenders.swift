@@ -18,15 +18,17 @@ public struct MessageSenders: Sendable {
         self.outbox = outbox
     }
 
-    /// The one place that decides where messages go: the dev outbox in dev mode for both
-    /// channels; otherwise each channel's transport, or a sender that refuses when none is
-    /// configured. Transports (SMTP, an SMS webhook) are chosen here as they come.
-    public static func choose(dev: Bool, clock: any WallClock = SystemWallClock()) -> MessageSenders {
-        if dev {
-            let outbox = DevOutbox(clock: clock)
-            return MessageSenders(email: outbox, sms: outbox, outbox: outbox)
-        }
-        return MessageSenders(email: UnconfiguredSender(channel: .email), sms: UnconfiguredSender(channel: .sms))
+    /// The one place that decides where messages go: a channel's configured transport (SMTP,
+    /// the SMS webhook) when there is one; else, in dev mode, the dev outbox; else a sender
+    /// that refuses, so the API answers 503 `DELIVERY_FAILED` rather than pretend.
+    public static func choose(
+        dev: Bool, transports: DeliveryTransports = .none, clock: any WallClock = SystemWallClock()
+    ) -> MessageSenders {
+        let outbox = dev ? DevOutbox(clock: clock) : nil
+        return MessageSenders(
+            email: transports.email ?? outbox ?? UnconfiguredSender(channel: .email),
+            sms: transports.sms ?? outbox ?? UnconfiguredSender(channel: .sms),
+            outbox: outbox)
     }
 
     public func sender(for channel: OutgoingMessage.Channel) -> any MessageSender {
