@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "RESP", targets: ["RESP"]),
         .library(name: "TesseraCore", targets: ["TesseraCore"]),
         .library(name: "TesseraStores", targets: ["TesseraStores"]),
+        .library(name: "TesseraSSO", targets: ["TesseraSSO"]),
         .library(name: "TesseraServer", targets: ["TesseraServer"]),
     ],
     dependencies: [
@@ -57,6 +58,7 @@ let package = Package(
             name: "TesseraStores",
             dependencies: [
                 "TesseraCore",
+                "TesseraSSO",
                 "RESP",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
@@ -66,9 +68,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "TesseraSSO",
+            dependencies: [
+                "TesseraCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "TesseraServer",
             dependencies: [
                 "TesseraCore",
+                "TesseraSSO",
                 "TesseraStores",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -105,8 +116,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "TesseraSSOTests",
+            dependencies: ["TesseraSSO"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "TesseraStoresTests",
-            dependencies: ["TesseraStores"],
+            dependencies: ["TesseraStores", "TesseraSSO"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
