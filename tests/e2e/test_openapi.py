@@ -52,7 +52,16 @@ ISSUE_9_OPERATIONS = {
     ("DELETE", "/api/session/data/{key}"),
 }
 
-OPERATIONS = ISSUE_2_OPERATIONS | ISSUE_9_OPERATIONS
+ISSUE_5_OPERATIONS = {
+    ("GET", "/cas/login"),
+    ("POST", "/cas/login"),
+    ("GET", "/cas/logout"),
+    ("GET", "/cas/validate"),
+    ("GET", "/cas/serviceValidate"),
+    ("GET", "/cas/p3/serviceValidate"),
+}
+
+OPERATIONS = ISSUE_2_OPERATIONS | ISSUE_9_OPERATIONS | ISSUE_5_OPERATIONS
 
 REFUSAL_CODES = {
     "NOT_LOGGED_IN", "INVALID_TOKEN", "SESSION_EXPIRED", "LOGGED_OUT", "KICKED_OUT",

@@ -3,15 +3,19 @@ import Logging
 import RESP
 import ServiceLifecycle
 import TesseraCore
+import TesseraSSO
 import TesseraStores
 
-/// The stores a configuration names: memory or Redis for sessions and limits, SQLite or
+/// The stores a configuration names: memory or Redis for sessions, limits, service tickets
+/// and the single-logout outbox, SQLite or
 /// PostgreSQL for accounts, with what keeps them tidy and closes them at shutdown.
 struct Stores: Sendable {
     var sessions: any SessionStore
     var rateLimits: any RateLimitStore
     var loginFailures: any LoginFailureStore
     var accounts: any AccountStore
+    var serviceTickets: any ServiceTicketStore
+    var logoutOutbox: any LogoutOutbox
     var lifecycle: [any Service]
     var sessionsKind: String
     var accountsKind: String
@@ -38,7 +42,9 @@ struct Stores: Sendable {
             return Stores(
                 sessions: RedisSessionStore(client: client, namespace: configuration.redisNamespace),
                 rateLimits: RedisRateLimitStore(client: client, namespace: configuration.redisNamespace),
-                loginFailures: RedisLoginFailureStore(client: client, namespace: configuration.redisNamespace), accounts: cached, lifecycle: lifecycle, sessionsKind: "redis",
+                loginFailures: RedisLoginFailureStore(client: client, namespace: configuration.redisNamespace), accounts: cached,
+                serviceTickets: RedisServiceTicketStore(client: client, namespace: configuration.redisNamespace),
+                logoutOutbox: RedisLogoutOutbox(client: client, namespace: configuration.redisNamespace), lifecycle: lifecycle, sessionsKind: "redis",
                 accountsKind: accountsKind,
                 close: {
                     await client.close()
@@ -48,13 +54,16 @@ struct Stores: Sendable {
         let memory = MemorySessionStore()
         let rateLimits = MemoryRateLimitStore()
         let loginFailures = MemoryLoginFailureStore()
+        let serviceTickets = MemoryServiceTicketStore()
         lifecycle.append(MemorySweeper { now in
             memory.purge(now: now)
+            serviceTickets.purge(now: now)
             rateLimits.purge(now: now)
             loginFailures.purge(now: now)
         })
         return Stores(
-            sessions: memory, rateLimits: rateLimits, loginFailures: loginFailures, accounts: cached, lifecycle: lifecycle, sessionsKind: "memory", accountsKind: accountsKind,
+            sessions: memory, rateLimits: rateLimits, loginFailures: loginFailures, accounts: cached, serviceTickets: serviceTickets,
+            logoutOutbox: MemoryLogoutOutbox(), lifecycle: lifecycle, sessionsKind: "memory", accountsKind: accountsKind,
             close: { try? await cached.close() })
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import TesseraCore
+import TesseraSSO
 
 /// What routes and middleware work with, built once at start by ``TesseraApp``.
 public struct TesseraServices: Sendable {
@@ -8,6 +9,8 @@ public struct TesseraServices: Sendable {
     public let metrics: TesseraMetrics
     public let limiter: RateLimiter
     public let loginThrottle: LoginThrottle
+    /// The CAS server: registered services, tickets, single-logout registrations.
+    public let cas: CASServer
     let loginRate: RateLimitRule
     let registrationRate: RateLimitRule
     /// A visitor's first data write creates an anonymous session.
@@ -19,9 +22,10 @@ public struct TesseraServices: Sendable {
     let clientAddress: ClientAddress
 
     init(
-        accounts: AccountService, sessions: SessionService, limiter: RateLimiter, loginThrottle: LoginThrottle,
+        accounts: AccountService, sessions: SessionService, limiter: RateLimiter, loginThrottle: LoginThrottle, cas: CASServer,
         metrics: TesseraMetrics, configuration: TesseraConfiguration
     ) {
+        self.cas = cas
         self.accounts = accounts
         self.sessions = sessions
         self.limiter = limiter
