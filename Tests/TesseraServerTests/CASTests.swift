@@ -171,6 +171,33 @@ import TesseraSSO
         }
     }
 
+    @Test func hostileRequestsGetFourHundredsAndNoSession() async throws {
+        try await node().test { client in
+            try await client.register("ivan")
+            let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded", .cookie: "tessera_cas_csrf=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"]
+            let bodies = [
+                "", "%", "username=%zz&password=%&csrf=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "=&&==&",
+                "username=ivan&password=&csrf=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                "username=" + String(repeating: "a", count: 400) + "&password=x&csrf=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                #"{"username": "ivan", "password": "correct horse battery"}"#,
+            ]
+            for body in bodies {
+                let reply = try await client.call(.post, "/cas/login", headers: form, rawBody: ByteBuffer(string: body))
+                #expect((400..<500).contains(reply.status.code), "\(body.prefix(40)): \(reply.status)")
+                #expect(reply.headers[values: .setCookie].allSatisfy { !$0.hasPrefix("tessera_session=") })
+            }
+            let huge = try await client.call(.post, "/cas/login", headers: form, rawBody: ByteBuffer(string: String(repeating: "a=b&", count: 10_000)))
+            #expect(huge.status == .contentTooLarge)
+            #expect(huge.errorCode == "PAYLOAD_TOO_LARGE")
+            for query in ["service=%", "ticket=%zz&service=%%", "ticket=ST-\u{0}&service=x", "format=JSON&ticket=" + String(repeating: "S", count: 5000)] {
+                for path in ["/cas/validate", "/cas/serviceValidate", "/cas/p3/serviceValidate", "/cas/login", "/cas/logout"] {
+                    let reply = try await client.call(.get, "\(path)?\(query)")
+                    #expect(reply.status.code < 500, "\(path)?\(query.prefix(40))")
+                }
+            }
+        }
+    }
+
     @Test func gatewayWithoutASessionReturnsWithoutATicket() async throws {
         try await node().test { client in
             let reply = try await client.call(.get, "/cas/login?service=\(Self.service.queryEscaped)&gateway=true")

@@ -11,6 +11,7 @@ struct CASRoutes {
     private var cas: CASServer { services.cas }
 
     static let csrfCookie = "tessera_cas_csrf"
+    static let maximumFormBytes = 16 * 1024
 
     // MARK: login
 
@@ -36,7 +37,12 @@ struct CASRoutes {
 
     /// `POST /cas/login`: the form's credentials, through the same checks as `POST /api/login`.
     func login(_ request: Request, context: TesseraRequestContext) async throws -> Response {
-        let body = try await request.body.collect(upTo: 16 * 1024)
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: Self.maximumFormBytes)
+        } catch {
+            throw APIError(.contentTooLarge, code: "PAYLOAD_TOO_LARGE", message: "The form is larger than \(Self.maximumFormBytes) bytes.")
+        }
         let form = FormBody(Substring(String(buffer: body)))
         let service = form["service"].flatMap { $0.isEmpty ? nil : $0 }
         let renew = Self.flag(form["renew"])
