@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "RESP", targets: ["RESP"]),
         .library(name: "TesseraCore", targets: ["TesseraCore"]),
         .library(name: "TesseraStores", targets: ["TesseraStores"]),
+        .library(name: "TesseraSSO", targets: ["TesseraSSO"]),
         .library(name: "TesseraServer", targets: ["TesseraServer"]),
     ],
     dependencies: [
@@ -64,6 +65,7 @@ let package = Package(
             name: "TesseraStores",
             dependencies: [
                 "TesseraCore",
+                "TesseraSSO",
                 "RESP",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
@@ -73,9 +75,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "TesseraSSO",
+            dependencies: [
+                "TesseraCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "TesseraServer",
             dependencies: [
                 "TesseraCore",
+                "TesseraSSO",
                 "TesseraStores",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -125,14 +136,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "TesseraSSOTests",
+            dependencies: ["TesseraSSO"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "TesseraStoresTests",
-            dependencies: ["TesseraStores"],
+            dependencies: ["TesseraStores", "TesseraSSO"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "TesseraServerTests",
             dependencies: [
                 "TesseraServer",
+                "TesseraSSO",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOPosix", package: "swift-nio"),

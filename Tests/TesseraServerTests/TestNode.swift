@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import TesseraCore
+import TesseraSSO
 import TesseraServer
 import Testing
 
@@ -14,6 +15,8 @@ struct TestNode {
     let clock = ManualWallClock(Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)))
     let dataDirectory: String
     let settings: [String: ConfigValue]
+    /// The CAS services, as the config file's `cas.services` would register them.
+    var casServices: [CASService] = []
 
     init(_ settings: [String: ConfigValue] = [:], redis: Bool = false) throws {
         dataDirectory = NSTemporaryDirectory() + "tessera-test-" + SecureRandom.identifier(length: 12)
@@ -30,7 +33,9 @@ struct TestNode {
 
     func configuration() throws -> TesseraConfiguration {
         let provider = InMemoryProvider(values: Dictionary(uniqueKeysWithValues: settings.map { (AbsoluteConfigKey([$0.key]), $0.value) }))
-        return try TesseraConfiguration(reader: ConfigReader(provider: provider))
+        var configuration = try TesseraConfiguration(reader: ConfigReader(provider: provider))
+        configuration.casServices = casServices
+        return configuration
     }
 
     /// Runs `body` against the app in-process, then closes its stores.

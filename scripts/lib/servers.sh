@@ -61,12 +61,12 @@ apt_install() {
 }
 
 # ensure_debian_packages COMMAND:PACKAGE...: installs each package whose command (a name on
-# PATH or a file path) is missing.
+# PATH or a file path, such as a module) is missing.
 ensure_debian_packages() {
     local missing=() pair cmd
     for pair in "$@"; do
         cmd=${pair%%:*}
-        command -v "$cmd" >/dev/null 2>&1 || [ -x "$cmd" ] || missing+=("${pair#*:}")
+        command -v "$cmd" >/dev/null 2>&1 || [ -x "$cmd" ] || [ -f "$cmd" ] || missing+=("${pair#*:}")
     done
     [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 }

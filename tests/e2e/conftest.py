@@ -11,7 +11,8 @@ Fixtures:
 - `node`: `start_node()` with defaults (memory sessions, SQLite in its data folder).
 - `redis_url`, `database_url`: the shared servers started by scripts/test.
 - `redis_server(*extra_args) -> RedisServer`: a redis-server owned by the test.
-- `nginx(upstreams) -> Nginx`: round-robin nginx in front of nodes or URLs.
+- `nginx(upstreams, site=None, port=None) -> Nginx`: round-robin nginx in front of nodes or
+  URLs, or nginx serving the given `site` (upstream and server blocks).
 - `cli(node_or_data_dir, *args, env=None, database_url=None)`: `tessera user …`.
 - `api`: `register`, `login`, `bearer`, `make_admin`, `new_account`, `login_token`, …
 """
@@ -173,8 +174,8 @@ def nginx(request, tmp_path_factory):
         missing("nginx is not installed")
     proxies: list[e2e.Nginx] = []
 
-    def start(upstreams) -> e2e.Nginx:
-        proxy = e2e.Nginx(binary, tmp_path_factory.mktemp("nginx"), upstreams)
+    def start(upstreams, site: str | None = None, port: int | None = None) -> e2e.Nginx:
+        proxy = e2e.Nginx(binary, tmp_path_factory.mktemp("nginx"), upstreams, site=site, port=port)
         proxies.append(proxy)
         return proxy.start()
 

@@ -425,19 +425,23 @@ def _host_port(upstream: Any) -> str:
 
 
 class Nginx:
-    """nginx with a round-robin upstream over the given nodes (or URLs)."""
+    """nginx with a round-robin upstream over the given nodes (or URLs); or, with `site`,
+    the given upstream and server blocks (text for nginx's `http` block) instead."""
 
-    def __init__(self, binary: str, directory: Path, upstreams: Iterable[Any]):
+    def __init__(self, binary: str, directory: Path, upstreams: Iterable[Any],
+                 site: str | None = None, port: int | None = None):
         self.dir = Path(directory)
         self.dir.mkdir(parents=True, exist_ok=True)
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://{HOST}:{self.port}"
         self.upstreams = [_host_port(u) for u in upstreams]
-        assert self.upstreams, "nginx needs at least one upstream"
+        assert self.upstreams or site, "nginx needs at least one upstream"
         conf = NGINX_CONF.format(
             user="user root;" if os.geteuid() == 0 else "",
             dir=self.dir, host=HOST, port=self.port,
             servers="\n".join(f"        server {u};" for u in self.upstreams))
+        if site is not None:
+            conf = conf[:conf.index("    upstream tessera {")] + site + "\n}\n"
         self.conf_path = self.dir / "nginx.conf"
         self.conf_path.write_text(conf)
         argv = [binary, "-e", str(self.dir / "error.log"), "-p", str(self.dir), "-c", str(self.conf_path)]

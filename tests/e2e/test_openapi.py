@@ -23,6 +23,7 @@ from requests.structures import CaseInsensitiveDict
 
 import openapi_contract as contract
 import tessera_e2e as e2e
+from cas_helpers import config_file
 
 
 ISSUE_2_OPERATIONS = {
@@ -69,7 +70,17 @@ ISSUE_4_OPERATIONS = {
     ("GET", "/dev/outbox"),
 }
 
-OPERATIONS = ISSUE_2_OPERATIONS | ISSUE_9_OPERATIONS | GATEWAY_OPERATIONS | ISSUE_4_OPERATIONS | ISSUE_6_OPERATIONS
+ISSUE_5_OPERATIONS = {
+    ("GET", "/cas/login"),
+    ("POST", "/cas/login"),
+    ("GET", "/cas/logout"),
+    ("GET", "/cas/validate"),
+    ("GET", "/cas/serviceValidate"),
+    ("GET", "/cas/p3/serviceValidate"),
+}
+
+OPERATIONS = (ISSUE_2_OPERATIONS | ISSUE_9_OPERATIONS | GATEWAY_OPERATIONS | ISSUE_4_OPERATIONS
+              | ISSUE_5_OPERATIONS | ISSUE_6_OPERATIONS)
 
 REFUSAL_CODES = {
     "NOT_LOGGED_IN", "INVALID_TOKEN", "SESSION_EXPIRED", "LOGGED_OUT", "KICKED_OUT",
@@ -381,7 +392,7 @@ class CheckedClient:
         return self.call("GET", "/api/session", status, code=code, token=token)[0]
 
 
-def test_every_operation_answers_as_documented(node, start_node, api):
+def test_every_operation_answers_as_documented(node, start_node, api, tmp_path):
     contract.exercised.clear()
     client = CheckedClient(node.url)
     tag = uuid.uuid4().hex[:10]
@@ -394,6 +405,7 @@ def test_every_operation_answers_as_documented(node, start_node, api):
     _administration(client, tag, alice, alice_id, password, api.make_admin(node))
     _routing_and_limits(client, tag)
     _codes(client, CheckedClient(start_node(env={"TESSERA_RATE_LIMIT_CODE_DESTINATION": "1000/1m"}).url), tag)
+    _cas(start_node, tmp_path, tag)
 
     assert contract.unexercised_operations() == [], (
         "documented but never exercised, so not shown to exist on the server"
@@ -463,6 +475,28 @@ def _codes(client, coder, tag):
     coder.call("POST", "/api/password/reset", 204, body=reset)
     coder.whoami(session["token"], 401, "KICKED_OUT")
     coder.login(dave, reset["newPassword"])
+def _cas(start_node, tmp_path, tag):
+    service = "http://127.0.0.1:9/app"
+    config = config_file(tmp_path, [{"id": "app", "serviceUrl": service}])
+    client = CheckedClient(start_node("--config", str(config)).url)
+    password = e2e.strong_password()
+    client.call("POST", "/api/accounts", 201, body={"username": f"cas_{tag}", "password": password})
+    _, page = client.call("GET", "/cas/login", 200, query={"service": service})
+    csrf = page.cookies["tessera_cas_csrf"]
+    form = {"username": f"cas_{tag}", "password": password, "service": service, "csrf": csrf}
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"tessera_cas_csrf={csrf}"}
+    client.call("POST", "/cas/login", 401, data={**form, "password": "wrong"}, headers=headers)
+    _, signed_in = client.call("POST", "/cas/login", 303, data=form, headers=headers)
+    ticket = signed_in.headers["Location"].rsplit("=", 1)[1]
+    cookie = {"Cookie": f"tessera_session={signed_in.cookies['tessera_session']}"}
+    client.call("GET", "/cas/p3/serviceValidate", 200, query={"service": service, "ticket": ticket})
+    for path in ("/cas/serviceValidate", "/cas/validate", "/cas/p3/serviceValidate"):
+        _, again = client.call("GET", "/cas/login", 302, query={"service": service}, headers=cookie)
+        fresh = again.headers["Location"].rsplit("=", 1)[1]
+        client.call("GET", path, 200, query={"service": service, "ticket": fresh, "format": "JSON"})
+    client.call("GET", "/cas/login", 400, query={"service": "https://evil.example/app"})
+    client.call("GET", "/cas/logout", 302, query={"service": service}, headers=cookie)
+    client.call("GET", "/cas/logout", 200)
 
 
 def _health(client):

@@ -3,9 +3,11 @@ import Logging
 import RESP
 import ServiceLifecycle
 import TesseraCore
+import TesseraSSO
 import TesseraStores
 
-/// The stores a configuration names: memory or Redis for sessions, limits and codes, SQLite or
+/// The stores a configuration names: memory or Redis for sessions, limits, codes, events,
+/// service tickets and the single-logout outbox, SQLite or
 /// PostgreSQL for accounts, with what keeps them tidy and closes them at shutdown.
 struct Stores: Sendable {
     var sessions: any SessionStore
@@ -14,6 +16,8 @@ struct Stores: Sendable {
     var codes: any CodeStore
     var accounts: any AccountStore
     var events: any EventBus
+    var serviceTickets: any ServiceTicketStore
+    var logoutOutbox: any LogoutOutbox
     var lifecycle: [any Service]
     var sessionsKind: String
     var accountsKind: String
@@ -43,7 +47,8 @@ struct Stores: Sendable {
                 loginFailures: RedisLoginFailureStore(client: client, namespace: configuration.redisNamespace),
                 codes: RedisCodeStore(client: client, namespace: configuration.redisNamespace), accounts: cached,
                 events: RedisEventBus(client: client, namespace: configuration.redisNamespace, logger: logger),
-                lifecycle: lifecycle, sessionsKind: "redis",
+                serviceTickets: RedisServiceTicketStore(client: client, namespace: configuration.redisNamespace),
+                logoutOutbox: RedisLogoutOutbox(client: client, namespace: configuration.redisNamespace), lifecycle: lifecycle, sessionsKind: "redis",
                 accountsKind: accountsKind,
                 close: {
                     await client.close()
@@ -56,15 +61,17 @@ struct Stores: Sendable {
         let rateLimits = MemoryRateLimitStore()
         let loginFailures = MemoryLoginFailureStore()
         let codes = MemoryCodeStore()
+        let serviceTickets = MemoryServiceTicketStore()
         lifecycle.append(MemorySweeper { now in
             memory.purge(now: now)
+            serviceTickets.purge(now: now)
             rateLimits.purge(now: now)
             loginFailures.purge(now: now)
             codes.purge(now: now)
         })
         return Stores(
-            sessions: memory, rateLimits: rateLimits, loginFailures: loginFailures, codes: codes, accounts: cached, events: MemoryEventBus(),
-            lifecycle: lifecycle, sessionsKind: "memory", accountsKind: accountsKind,
+            sessions: memory, rateLimits: rateLimits, loginFailures: loginFailures, codes: codes, accounts: cached, events: MemoryEventBus(), serviceTickets: serviceTickets,
+            logoutOutbox: MemoryLogoutOutbox(),             lifecycle: lifecycle, sessionsKind: "memory", accountsKind: accountsKind,
             close: { try? await cached.close() })
     }
 }

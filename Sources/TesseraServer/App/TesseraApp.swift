@@ -7,6 +7,7 @@ import NIOPosix
 import RESP
 import ServiceLifecycle
 import TesseraCore
+import TesseraSSO
 import TesseraStores
 
 /// Builds a Tessera node from its configuration: the stores it names, the services, the
@@ -34,7 +35,7 @@ public enum TesseraApp {
                 webSocket: .init(maxFrameSize: EventSocket.maximumMessageBytes, autoPing: .enabled(timePeriod: .seconds(30))),
                 shouldUpgrade: events.shouldUpgrade),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tessera"),
-            services: stores.lifecycle + transports.lifecycle + [services.events.hub],
+            services: stores.lifecycle + transports.lifecycle + [services.events.hub, singleLogout(services: services, logger: logger)],
             onServerRunning: { channel in
                 logger.notice("tessera listening", metadata: [
                     "address": "\(channel.localAddress?.description ?? "?")", "sessions": "\(stores.sessionsKind)",
@@ -83,12 +84,30 @@ public enum TesseraApp {
             socket: EventSocket.Settings(
                 recheckInterval: configuration.eventsRecheckInterval, messageRate: configuration.eventsMessageRate),
             metrics: metrics)
+        sessions.endings.add(SingleLogout(outbox: stores.logoutOutbox, clock: clock, logger: logger))
+        let cas = CASServer(
+            registry: ServiceRegistry(configuration.casServices), tickets: stores.serviceTickets, outbox: stores.logoutOutbox,
+            ticketLifetime: configuration.casTicketLifetime, logoutPolicy: configuration.casLogoutPolicy,
+            sweepInterval: configuration.casSweepInterval)
         let codes = CodeService(store: stores.codes, serverKey: .init(data: key), clock: clock)
         return TesseraServices(
             accounts: accounts, sessions: sessions, limiter: RateLimiter(store: stores.rateLimits, clock: clock),
             loginThrottle: LoginThrottle(store: stores.loginFailures, policy: configuration.loginBackoff, clock: clock),
-            codes: codes, events: events, senders: MessageSenders.choose(dev: configuration.dev, transports: transports, clock: clock), metrics: metrics,
+            cas: cas, codes: codes, events: events, senders: MessageSenders.choose(dev: configuration.dev, transports: transports, clock: clock), metrics: metrics,
             configuration: configuration, logger: logger)
+    }
+
+    /// The dispatcher and expiry sweep of single logout, run for as long as the node runs.
+    static func singleLogout(services: TesseraServices, logger: Logger) -> any Service {
+        let cas = services.cas
+        let metrics = services.metrics
+        let dispatcher = LogoutDispatcher(
+            outbox: cas.outbox, sender: HTTPLogoutSender(timeout: cas.logoutPolicy.timeout), policy: cas.logoutPolicy,
+            clock: services.sessions.clock, logger: logger
+        ) { service, outcome in metrics.casLogout(service: service, outcome: outcome.rawValue) }
+        return SingleLogoutService(
+            dispatcher: dispatcher, sweep: LogoutSweep(outbox: cas.outbox, sessions: services.sessions, logger: logger),
+            sweepInterval: cas.sweepInterval)
     }
 
     /// The routes, grouped by the middleware they stand behind.
@@ -148,6 +167,17 @@ public enum TesseraApp {
         let events = EventRoutes(services: services)
         router.group().add(middleware: onLoop).add(middleware: session).add(middleware: RequireLogin())
             .route(.get, EventRoutes.path, in: table, use: events.notUpgraded)
+
+        // CAS: the pages read the cookie themselves; the form's POST counts against the login rate.
+        let cas = CASRoutes(services: services)
+        router.group().add(middleware: onLoop)
+            .route(.get, "/cas/login", in: table, use: cas.loginPage)
+            .route(.get, "/cas/logout", in: table, use: cas.logout)
+            .route(.get, "/cas/validate", in: table, use: cas.validate)
+            .route(.get, "/cas/serviceValidate", in: table, use: cas.serviceValidate)
+            .route(.get, "/cas/p3/serviceValidate", in: table, use: cas.p3ServiceValidate)
+        router.group().add(middleware: onLoop).add(middleware: RateLimitMiddleware(rule: services.loginRate, services: services))
+            .route(.post, "/cas/login", in: table, use: cas.login)
 
         let admin = AdminRoutes(services: services)
         router.group().add(middleware: onLoop).add(middleware: session).add(middleware: RequireRole(role: "admin"))

@@ -48,6 +48,26 @@ public struct TesseraMetrics: Sendable {
         registry.makeCounter(descriptor: Self.events, labels: [("type", type)]).increment()
     }
 
+    private static var casValidations: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "tessera", metricName: "cas_validations", unitName: "total",
+            helpText: "CAS ticket validations, by result (success or the CAS error code).")
+    }
+
+    private static var casLogouts: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "tessera", metricName: "cas_logout_requests", unitName: "total",
+            helpText: "Single-logout request attempts, by service and outcome (delivered, retry, abandoned).")
+    }
+
+    func casValidation(_ result: String) {
+        registry.makeCounter(descriptor: Self.casValidations, labels: [("result", result)]).increment()
+    }
+
+    func casLogout(service: String, outcome: String) {
+        registry.makeCounter(descriptor: Self.casLogouts, labels: [("service", service), ("outcome", outcome)]).increment()
+    }
+
     func refused(_ reason: RefusalReason) {
         registry.makeCounter(descriptor: Self.refusals, labels: [("reason", reason.rawValue)]).increment()
     }

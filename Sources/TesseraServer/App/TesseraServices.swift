@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import TesseraCore
+import TesseraSSO
 
 /// What routes and middleware work with, built once at start by ``TesseraApp``.
 public struct TesseraServices: Sendable {
@@ -19,6 +20,8 @@ public struct TesseraServices: Sendable {
     let smsAutoRegister: Bool
     /// Accounts with an unverified e-mail address cannot log in.
     let loginRequiresVerifiedEmail: Bool
+    /// The CAS server: registered services, tickets, single-logout registrations.
+    public let cas: CASServer
     let loginRate: RateLimitRule
     let registrationRate: RateLimitRule
     /// A visitor's first data write creates an anonymous session.
@@ -30,10 +33,11 @@ public struct TesseraServices: Sendable {
     let clientAddress: ClientAddress
 
     init(
-        accounts: AccountService, sessions: SessionService, limiter: RateLimiter, loginThrottle: LoginThrottle,
+        accounts: AccountService, sessions: SessionService, limiter: RateLimiter, loginThrottle: LoginThrottle, cas: CASServer,
         codes: CodeService, events: LiveEvents, senders: MessageSenders, metrics: TesseraMetrics, configuration: TesseraConfiguration, logger: Logger
     ) {
         self.events = events
+        self.cas = cas
         self.accounts = accounts
         self.sessions = sessions
         self.limiter = limiter

@@ -1,6 +1,7 @@
 import Configuration
 import Foundation
 import SystemPackage
+import TesseraSSO
 
 extension TesseraConfiguration {
     /// Reads the configuration from the command line's values, then `TESSERA_*` environment
@@ -22,16 +23,35 @@ extension TesseraConfiguration {
         ).prefixKeys(with: "tessera")
         var providers: [any ConfigProvider] = [flags, variables]
         let early = ConfigReader(providers: providers)
+        var casServices: [CASService] = []
         if let path = early.string(forKey: "config") {
             guard FileManager.default.isReadableFile(atPath: path) else {
                 throw ConfigurationError("cannot read the config file \(path)")
             }
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
             do {
-                providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(path)))
+                providers.append(try await settingsProvider(path: path, data: data))
             } catch {
                 throw ConfigurationError("the config file \(path) is not valid JSON: \(error)")
             }
+            casServices = try TesseraConfiguration.casServices(fromConfigFile: data)
         }
-        return try TesseraConfiguration(reader: ConfigReader(providers: providers))
+        var configuration = try TesseraConfiguration(reader: ConfigReader(providers: providers))
+        configuration.casServices = casServices
+        return configuration
+    }
+
+    /// The flat settings of the config file. The `cas` section is read on its own
+    /// (``casServices(fromConfigFile:)``): its list of objects is beyond what the JSON file
+    /// provider accepts (arrays of plain values only), so the provider reads a copy without it.
+    private static func settingsProvider(path: String, data: Data) async throws -> FileProvider<JSONSnapshot> {
+        guard var object = try JSONSerialization.jsonObject(with: data) as? [String: Any], object["cas"] != nil else {
+            return try await FileProvider<JSONSnapshot>(filePath: FilePath(path))
+        }
+        object.removeValue(forKey: "cas")
+        let copy = NSTemporaryDirectory() + "tessera-config-" + UUID().uuidString + ".json"
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: copy))
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        return try await FileProvider<JSONSnapshot>(filePath: FilePath(copy))
     }
 }

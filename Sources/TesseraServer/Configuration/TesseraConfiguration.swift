@@ -1,6 +1,7 @@
 import Configuration
 import Foundation
 import TesseraCore
+import TesseraSSO
 
 /// Every setting of a Tessera node, read in one place.
 ///
@@ -43,6 +44,14 @@ import TesseraCore
 ///   when nothing happens; `events-message-rate` (`20/10s`): messages one socket may send
 /// - `smtp-url`, `mail-from`, `sms-webhook-url`, `sms-webhook-secret`: the delivery
 ///   transports, read by ``DeliveryConfiguration``
+/// - `cas-ticket-lifetime` (10s, at most 5m): how long a CAS service ticket may wait for
+///   its validation
+/// - `cas-slo-timeout` (5s), `cas-slo-retry-min` (2s), `cas-slo-retry-max` (10m),
+///   `cas-slo-max-attempts` (20): how single-logout requests are sent and retried
+/// - `cas-slo-sweep-interval` (1m): how often sessions with single-logout registrations are
+///   checked for expiry
+/// - the CAS services, only from the config file: `{"cas": {"services": [{"id", "serviceUrl",
+///   "singleLogout"}]}}` (see ``casServices(fromConfigFile:)``)
 public struct TesseraConfiguration: Sendable {
     public var host: String
     public var port: Int
@@ -67,6 +76,11 @@ public struct TesseraConfiguration: Sendable {
     public var loginRequiresVerifiedEmail: Bool
     public var codeRates: CodeRates
     public var delivery: DeliveryConfiguration
+    /// The services CAS issues tickets for; none unless the config file registers some.
+    public var casServices: [CASService] = []
+    public var casTicketLifetime: Duration
+    public var casLogoutPolicy: LogoutRetryPolicy
+    public var casSweepInterval: Duration
 
     public init(reader: ConfigReader) throws {
         host = reader.string(forKey: "host", default: "127.0.0.1")
@@ -138,6 +152,51 @@ public struct TesseraConfiguration: Sendable {
             perDestinationDaily: try Self.rule(reader, "rate-limit-code-daily", name: "codes.daily", default: "10/1d"),
             perClient: try Self.rule(reader, "rate-limit-code-ip", name: "codes.ip", default: "100/1h"))
         delivery = try DeliveryConfiguration(reader: reader, publicURL: publicURL)
+        casTicketLifetime = try Self.duration(reader, "cas-ticket-lifetime", default: .seconds(10))
+        guard casTicketLifetime >= .seconds(1), casTicketLifetime <= .seconds(300) else {
+            throw ConfigurationError("cas-ticket-lifetime must be 1s to 5m")
+        }
+        let attempts = reader.int(forKey: "cas-slo-max-attempts", default: 20)
+        guard attempts >= 1 else { throw ConfigurationError("cas-slo-max-attempts must be at least 1") }
+        casLogoutPolicy = LogoutRetryPolicy(
+            minimumWait: try Self.duration(reader, "cas-slo-retry-min", default: .seconds(2)),
+            maximumWait: try Self.duration(reader, "cas-slo-retry-max", default: .seconds(600)),
+            maximumAttempts: attempts,
+            timeout: try Self.duration(reader, "cas-slo-timeout", default: .seconds(5)))
+        guard casLogoutPolicy.timeout > .zero, casLogoutPolicy.minimumWait > .zero, casLogoutPolicy.maximumWait >= casLogoutPolicy.minimumWait else {
+            throw ConfigurationError("cas-slo-timeout and cas-slo-retry-min must be positive, cas-slo-retry-max at least cas-slo-retry-min")
+        }
+        casSweepInterval = try Self.duration(reader, "cas-slo-sweep-interval", default: .seconds(60))
+        guard casSweepInterval > .zero else { throw ConfigurationError("cas-slo-sweep-interval must be positive") }
+    }
+
+    /// The `cas.services` list of a JSON config file: objects with `id`, `serviceUrl` and
+    /// optional `singleLogout` (false). Ids must be unique.
+    public static func casServices(fromConfigFile data: Data) throws -> [CASService] {
+        struct File: Decodable {
+            struct CAS: Decodable { var services: [Entry]? }
+            struct Entry: Decodable {
+                var id: String
+                var serviceUrl: String
+                var singleLogout: Bool?
+            }
+            var cas: CAS?
+        }
+        let file: File
+        do {
+            file = try JSONDecoder().decode(File.self, from: data)
+        } catch {
+            throw ConfigurationError("cas.services in the config file must be a list of {\"id\", \"serviceUrl\", \"singleLogout\"}: \(error)")
+        }
+        let services = try (file.cas?.services ?? []).map { entry in
+            do {
+                return try CASService(id: entry.id, serviceURL: entry.serviceUrl, singleLogout: entry.singleLogout ?? false)
+            } catch let error as CASServiceError {
+                throw ConfigurationError(error.description)
+            }
+        }
+        guard Set(services.map(\.id)).count == services.count else { throw ConfigurationError("cas.services ids must be unique") }
+        return services
     }
 
     /// `<count>/<duration>`, e.g. `600/1m`.

@@ -3,8 +3,8 @@ import Hummingbird
 import NIOCore
 
 /// A small self-contained HTML page for answers people read in a browser (a verification
-/// link, the dev outbox): escaped text, no script, no outside resources, nothing sent on to
-/// other sites.
+/// link, the dev outbox, the CAS sign-in form): escaped text, no script, no outside
+/// resources, never framed, nothing sent on to other sites.
 ///
 /// ```swift
 /// return HTMLPage(title: "E-mail address verified", body: "<p>\(HTMLPage.escape(email)) is verified.</p>").response(status: .ok)
@@ -14,7 +14,7 @@ struct HTMLPage {
     /// HTML; every piece of text in it must have gone through ``escape(_:)``.
     var body: String
 
-    func response(status: HTTPResponse.Status) -> Response {
+    func response(status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
         let html = """
             <!doctype html>
             <html lang="en">
@@ -27,13 +27,13 @@ struct HTMLPage {
 
             """
         let bytes = Array(html.utf8)
-        return Response(
-            status: status,
-            headers: [
-                .contentType: "text/html; charset=utf-8", .contentLength: String(bytes.count), .cacheControl: "no-store",
-                .referrerPolicy: "no-referrer", .contentSecurityPolicy: "default-src 'none'", .xContentTypeOptions: "nosniff",
-            ],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        var headers: HTTPFields = [
+            .contentType: "text/html; charset=utf-8", .contentLength: String(bytes.count), .cacheControl: "no-store",
+            .referrerPolicy: "no-referrer", .xContentTypeOptions: "nosniff", .xFrameOptions: "DENY",
+            .contentSecurityPolicy: "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        ]
+        headers.append(contentsOf: extra)
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     /// Text made safe inside an element or a quoted attribute.
@@ -56,4 +56,5 @@ struct HTMLPage {
 
 extension HTTPField.Name {
     static let referrerPolicy = Self("Referrer-Policy")!
+    static let xFrameOptions = Self("X-Frame-Options")!
 }

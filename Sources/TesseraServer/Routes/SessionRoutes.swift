@@ -85,7 +85,7 @@ struct SessionRoutes {
 
     /// The password check under the login back-off: while an identifier must wait, its
     /// password is not even checked; failures count whether or not the account exists.
-    private func authenticate(login: String, password: String) async throws -> User {
+    func authenticate(login: String, password: String) async throws -> User {
         let identifier = login.trimmingCharacters(in: .whitespaces).lowercased()
         if let wait = try await services.loginThrottle.wait(for: identifier) {
             services.metrics.login("too_many_attempts")
