@@ -75,7 +75,11 @@ import Testing
                 let (method, path) = routes[round % routes.count]
                 var headers: HTTPFields = [.contentType: "application/json"]
                 switch Int.random(in: 0..<4, using: &random) {
-                case 0: headers[.authorization] = "Bearer " + Self.mutated(valid, using: &random)
+                case 0:
+                    var nearMiss = Self.mutated(valid, using: &random)
+                    // A replacement may draw the very character it replaces.
+                    while nearMiss == valid { nearMiss = Self.mutated(valid, using: &random) }
+                    headers[.authorization] = "Bearer " + nearMiss
                 case 1: headers[.authorization] = Self.headerText(Int.random(in: 0...200, using: &random), using: &random)
                 case 2: headers[.cookie] = "tessera_session=" + Self.headerText(Int.random(in: 0...200, using: &random), using: &random)
                 default: headers[.cookie] = Self.headerText(Int.random(in: 0...300, using: &random), using: &random)

@@ -150,4 +150,5 @@ def test_unregistered_services_get_an_error_page_and_no_redirect(start_node, tmp
                          allow_redirects=False, timeout=e2e.TIMEOUT)
         assert r.status_code == 400 and "Location" not in r.headers, hostile
         assert "ST-" not in r.text
-        assert r.headers["Content-Security-Policy"].endswith("base-uri 'none'")
+        policy = r.headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in policy and "base-uri 'none'" in policy and "script" not in policy

@@ -222,24 +222,17 @@ public struct RedisSessionStore: SessionStore {
 
 /// The Lua scripts of the session layout, loaded from the module's resources once.
 enum SessionScripts {
-    static let create = load("create_session")
-    static let check = load("check_session")
-    static let end = load("end_session")
-    static let endAll = load("end_user_sessions")
-    static let list = load("list_sessions")
-    static let createAnonymous = load("create_anonymous_session")
-    static let takeAnonymous = load("take_anonymous_session")
-    static let getData = load("get_session_data")
-    static let getAttribute = load("get_session_attribute")
-    static let setData = load("set_session_data")
-    static let deleteAttribute = load("delete_session_attribute")
-
-    private static func load(_ name: String) -> RedisScript {
-        guard let url = Bundle.module.url(forResource: name, withExtension: "lua", subdirectory: "Scripts"),
-              let source = try? String(contentsOf: url, encoding: .utf8)
-        else { fatalError("missing bundled script \(name).lua") }
-        return RedisScript(source)
-    }
+    static let create = BundledScript.load("create_session")
+    static let check = BundledScript.load("check_session")
+    static let end = BundledScript.load("end_session")
+    static let endAll = BundledScript.load("end_user_sessions")
+    static let list = BundledScript.load("list_sessions")
+    static let createAnonymous = BundledScript.load("create_anonymous_session")
+    static let takeAnonymous = BundledScript.load("take_anonymous_session")
+    static let getData = BundledScript.load("get_session_data")
+    static let getAttribute = BundledScript.load("get_session_attribute")
+    static let setData = BundledScript.load("set_session_data")
+    static let deleteAttribute = BundledScript.load("delete_session_attribute")
 }
 
 private func millis(_ date: Date) -> String {
