@@ -152,3 +152,16 @@ func withRedisServer(_ directives: [String] = [], _ body: (RedisServer) async th
     defer { server.stop() }
     try await body(server)
 }
+
+/// The Redis Cluster that scripts/test starts (three primaries, three replicas), named by
+/// `TESSERA_TEST_REDIS_CLUSTER_URL`; there is no cluster to start from a test of its own.
+enum RedisClusterServers {
+    static let url = ProcessInfo.processInfo.environment["TESSERA_TEST_REDIS_CLUSTER_URL"]
+
+    static let shouldRun = url != nil || RedisServer.isRequired
+
+    static func requireURL() throws -> String {
+        guard let url else { throw ServerUnavailable("TESSERA_TEST_REDIS_CLUSTER_URL is not set but servers are required") }
+        return url
+    }
+}
