@@ -248,8 +248,11 @@ import TesseraStores
         let heard = EndingRecorder()
         h.service.endings.add(heard)
         let ada = user()
+        // A millisecond apart, so that "oldest" does not fall to the Redis scripts' tie-break by id.
         let first = try await h.start(ada)
+        h.clock.advance(by: .milliseconds(1))
         let second = try await h.start(ada)
+        h.clock.advance(by: .milliseconds(1))
         let third = try await h.start(ada)
         #expect(heard.endings == [SessionEnding(userID: ada, sessionID: first.session.id, reason: .replaced)])
 
