@@ -41,6 +41,39 @@ final class ClusterRouter: Sendable {
     }
 
     nonisolated(nonsending) func send(_ command: RedisCommand, timeout: Duration, on loop: any EventLoop) async throws -> RESPValue {
+        try await self.route(command, on: loop) { connection, _, asking in
+            asking ? try await connection.sendAsking(command, timeout: timeout) : try await connection.send(command, timeout: timeout)
+        }
+    }
+
+    /// `command` followed by `WAIT` on the same connection, unless the primary has no replica.
+    nonisolated(nonsending) func send(
+        _ command: RedisCommand,
+        acknowledgedBy replicas: Int,
+        within timeout: Duration,
+        on loop: any EventLoop
+    ) async throws -> (reply: RESPValue, acknowledgements: Int?) {
+        let commandTimeout = self.configuration.commandTimeout
+        return try await self.route(command, on: loop) { connection, node, asking in
+            guard self.state.withLock({ $0.topology.replicas(of: node) }) > 0 else {
+                let reply = asking
+                    ? try await connection.sendAsking(command, timeout: commandTimeout)
+                    : try await connection.send(command, timeout: commandTimeout)
+                return (reply, nil)
+            }
+            return try await RedisClient.sendWaiting(
+                command, replicas: replicas, within: timeout, asking: asking, on: connection, commandTimeout: commandTimeout
+            )
+        }
+    }
+
+    /// Finds the node for `command` and runs `exchange` on a connection to it (with `asking` set
+    /// after an `ASK`), following redirections and retrying as the type's documentation says.
+    nonisolated(nonsending) private func route<Result>(
+        _ command: RedisCommand,
+        on loop: any EventLoop,
+        _ exchange: (RedisConnection, RedisEndpoint, _ asking: Bool) async throws -> Result
+    ) async throws -> Result {
         let slot = try CommandKeys.slot(of: command)
         var redirect: ClusterRedirection?
         var attempt = 0
@@ -58,10 +91,7 @@ final class ClusterRouter: Sendable {
                 continue
             }
             do {
-                if redirect?.kind == .ask {
-                    return try await connection.sendAsking(command, timeout: timeout)
-                }
-                return try await connection.send(command, timeout: timeout)
+                return try await exchange(connection, node, redirect?.kind == .ask)
             } catch RedisClientError.server(let message) where attempt < Self.maximumAttempts {
                 if let next = ClusterRedirection(errorMessage: message, answeredBy: node) {
                     if next.kind == .moved {

@@ -3,9 +3,15 @@
 struct ClusterTopology: Sendable {
     /// The primary of each slot; `nil` for a slot no node serves.
     private(set) var primaries: [RedisEndpoint?]
+    /// How many healthy replicas each primary has.
+    private var replicaCounts: [RedisEndpoint: Int] = [:]
 
     init() {
         self.primaries = Array(repeating: nil, count: RedisHashSlot.count)
+    }
+
+    func replicas(of primary: RedisEndpoint) -> Int {
+        self.replicaCounts[primary] ?? 0
     }
 
     func primary(of slot: RedisHashSlot) -> RedisEndpoint? {
@@ -37,19 +43,21 @@ struct ClusterTopology: Sendable {
         guard let shards = reply.array else { throw Self.unexpected("CLUSTER SHARDS") }
         for shard in shards {
             let fields = Self.fields(shard)
-            let primary = fields["nodes"]?.array?.map(Self.fields).first { node in
-                node["role"]?.string == "master" && (node["health"]?.string ?? "online") == "online"
-            }
+            let nodes = fields["nodes"]?.array?.map(Self.fields) ?? []
+            let online = nodes.filter { ($0["health"]?.string ?? "online") == "online" }
+            let primary = online.first { $0["role"]?.string == "master" }
             guard let primary, let slots = fields["slots"]?.array?.compactMap(\.int), slots.count.isMultiple(of: 2),
                 let endpoint = Self.endpoint(host: primary["ip"]?.string ?? primary["endpoint"]?.string, port: primary["port"]?.int, seed: seed)
             else { continue }
+            self.replicaCounts[endpoint] = online.count { $0["role"]?.string == "replica" }
             for index in stride(from: 0, to: slots.count, by: 2) where slots[index] <= slots[index + 1] {
                 try self.assign(slots[index]...slots[index + 1], to: endpoint)
             }
         }
     }
 
-    /// Reads a `CLUSTER SLOTS` reply: per range `[start, end, [host, port, id], replicas …]`.
+    /// Reads a `CLUSTER SLOTS` reply: per range `[start, end, [host, port, id], replicas …]`
+    /// (which lists only replicas that are not failing).
     init(slots reply: RESPValue, answeredBy seed: RedisEndpoint) throws {
         self.init()
         guard let ranges = reply.array else { throw Self.unexpected("CLUSTER SLOTS") }
@@ -58,6 +66,7 @@ struct ClusterTopology: Sendable {
                 start <= end, let node = parts[2].array, node.count >= 2,
                 let endpoint = Self.endpoint(host: node[0].string, port: node[1].int, seed: seed)
             else { continue }
+            self.replicaCounts[endpoint] = parts.count - 3
             try self.assign(start...end, to: endpoint)
         }
     }

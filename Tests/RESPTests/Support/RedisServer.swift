@@ -36,8 +36,9 @@ final class RedisServer {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let server = RedisServer(directory: directory, directives: directives)
         // A port found free can be taken again before the server binds it (by a parallel test or an
-        // outgoing connection); the server then exits and another port is tried.
-        for _ in 0..<5 {
+        // outgoing connection); the server then exits and another port is tried. Under scripts/test,
+        // with the cluster and other suites' servers up, that happens often enough to need several tries.
+        for _ in 0..<20 {
             server.port = try await Self.freePort()
             if try await server.launch() { return server }
         }
