@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import binascii
 import signal
+import socket
 import threading
 import time
 
@@ -39,8 +40,8 @@ def start_cluster(tmp_path, nodes: list) -> None:
         node = e2e.RedisServer(binary, cli, tmp_path / f"node{len(nodes)}-{time.monotonic_ns()}",
                                ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
                                 "--cluster-node-timeout", "2000"])
-        # The bus port is the port + 10000, so only ports below 55536 will do.
-        if node.port < 55536:
+        # Each node also listens on its port + 10000 (the cluster bus), which must be free too.
+        if node.port < 55536 and port_free(node.port + 10000):
             nodes.append(node.start())
     addresses = [f"127.0.0.1:{n.port}" for n in nodes]
     nodes[0].cli("--cluster", "create", *addresses, "--cluster-replicas", "1", "--cluster-yes")
@@ -55,6 +56,15 @@ def start_cluster(tmp_path, nodes: list) -> None:
         return True
 
     assert wait_for(ready, 60, interval=0.2), "the cluster did not become ready"
+
+
+def port_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 def slot_owners(node) -> dict[int, int]:
