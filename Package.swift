@@ -125,6 +125,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // bench/resp.sh: pipelined GET throughput of RESP, against redis-benchmark.
+        .executableTarget(
+            name: "resp-bench",
+            dependencies: [
+                "RESP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "RESPTests",
             dependencies: ["RESP", .product(name: "NIOEmbedded", package: "swift-nio")],

@@ -145,6 +145,76 @@ start_redis() {
     log "redis-server on $REDIS_URL (process group $STARTED_PGID)"
 }
 
+# cluster_ports COUNT: COUNT distinct free ports below 55536 whose cluster bus port (+10000)
+# is free too, one a line. The sockets stay bound until all are found, so no two coincide.
+cluster_ports() {
+    python3 - "$1" <<'PY'
+import random, socket, sys
+held, ports = [], []
+while len(ports) < int(sys.argv[1]):
+    port = random.randint(20000, 55535)
+    if port in ports or port + 10000 in ports or port - 10000 in ports:
+        continue
+    pair = []
+    try:
+        for p in (port, port + 10000):
+            s = socket.socket()
+            pair.append(s)
+            s.bind(("127.0.0.1", p))
+    except OSError:
+        for s in pair:
+            s.close()
+        continue
+    held += pair
+    ports.append(port)
+for s in held:
+    s.close()
+print("\n".join(map(str, ports)))
+PY
+}
+
+# redis_cluster_ready PORT...: the cluster is up, and every replica finished its first sync
+# (a replica that has not will never be promoted when its primary dies).
+redis_cluster_ready() {
+    local port
+    for port in "$@"; do
+        redis-cli -h 127.0.0.1 -p "$port" cluster info | grep -q '^cluster_state:ok' || return 1
+        if redis-cli -h 127.0.0.1 -p "$port" info replication | grep -q '^role:slave'; then
+            redis-cli -h 127.0.0.1 -p "$port" info replication | grep -q '^master_link_status:up' || return 1
+        fi
+    done
+}
+
+# Starts a Redis Cluster of three primaries and three replicas (cluster-node-timeout 2000 ms)
+# and sets REDIS_CLUSTER_PORTS (array), REDIS_CLUSTER_PGIDS (array, same order) and
+# REDIS_CLUSTER_URL (every node, comma-separated, as seeds).
+start_redis_cluster() {
+    local dir="$SERVERS_TMP/redis-cluster" port nodes=() seeds=()
+    REDIS_CLUSTER_PORTS=()
+    REDIS_CLUSTER_PGIDS=()
+    mapfile -t REDIS_CLUSTER_PORTS < <(cluster_ports 6)
+    for port in "${REDIS_CLUSTER_PORTS[@]}"; do
+        mkdir -p "$dir/$port"
+        start_group TERM "$dir/$port/redis.log" redis-server \
+            --bind 127.0.0.1 --port "$port" --dir "$dir/$port" \
+            --save '' --appendonly no --protected-mode no --daemonize no \
+            --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 2000
+        REDIS_CLUSTER_PGIDS+=("$STARTED_PGID")
+        nodes+=("127.0.0.1:$port")
+        seeds+=("127.0.0.1:$port")
+    done
+    for port in "${REDIS_CLUSTER_PORTS[@]}"; do
+        wait_until 30 redis-cli -h 127.0.0.1 -p "$port" ping ||
+            { tail -n 20 "$dir/$port/redis.log" >&2; die "cluster node did not start on port $port"; }
+    done
+    redis-cli --cluster create "${nodes[@]}" --cluster-replicas 1 --cluster-yes >"$dir/create.log" 2>&1 ||
+        { tail -n 20 "$dir/create.log" >&2; die "redis-cli --cluster create failed"; }
+    wait_until 60 redis_cluster_ready "${REDIS_CLUSTER_PORTS[@]}" ||
+        die "the Redis Cluster on ports ${REDIS_CLUSTER_PORTS[*]} did not become ready"
+    REDIS_CLUSTER_URL="redis://$(IFS=,; echo "${seeds[*]}")"
+    log "Redis Cluster on ${REDIS_CLUSTER_PORTS[*]} (3 primaries, 3 replicas)"
+}
+
 # start_postgres NAME...: starts PostgreSQL, creates the databases named, and sets
 # POSTGRES_PORT and DATABASE_URL (the URL of the first database).
 start_postgres() {

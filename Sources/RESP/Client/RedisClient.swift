@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// A Redis or Valkey client: pooled, pipelined connections that open on first use and reopen by
 /// themselves after the server comes back.
@@ -20,12 +21,24 @@ import NIOPosix
 /// While the server is unreachable, commands fail at once with
 /// ``RedisClientError/connectionUnavailable(_:)`` (a refused connect) or within `connectTimeout`.
 /// A command is never retried on another connection, as it may already have run.
+///
+/// The same client speaks to a Redis Cluster: on first use it asks the server named whether it is
+/// one (`CLUSTER SHARDS`), and if so routes every command to the primary serving its keys' slot,
+/// following `MOVED` and `ASK` (see ``RedisHashSlot``). Keys of one command or script must then
+/// share a slot, or the command fails with ``RedisClientError/crossSlot(_:)`` before it is sent.
 public final class RedisClient: Sendable {
+    /// Learned on first use: a standalone server (or replica set), or a cluster.
+    enum Topology {
+        case standalone
+        case cluster(ClusterRouter)
+    }
+
     public let configuration: RedisConfiguration
-    private let eventLoopGroup: any EventLoopGroup
+    let eventLoopGroup: any EventLoopGroup
     private let logger: Logger
     let pool: ConnectionPool
     let subscriberLink: SubscriberLink
+    private let topology = Mutex<Topology?>(nil)
 
     public init(
         configuration: RedisConfiguration,
@@ -47,6 +60,7 @@ public final class RedisClient: Sendable {
     deinit {
         self.pool.closeWithoutWaiting()
         self.subscriberLink.close()
+        if case .cluster(let router) = self.topology.withLock({ $0 }) { router.closeWithoutWaiting() }
     }
 
     /// Sends `command` and returns its reply; an error reply is thrown as ``RedisClientError/server(_:)``.
@@ -69,14 +83,66 @@ public final class RedisClient: Sendable {
     nonisolated(nonsending) public func send(_ command: RedisCommand, timeout: Duration) async throws -> RESPValue {
         // `any()` is the caller's own loop when the caller runs on one of the group's loops
         // (`MultiThreadedEventLoopGroup.currentEventLoop`), and the next loop otherwise.
-        let connection = try await self.pool.connection(on: self.eventLoopGroup.any())
-        return try await connection.send(command, timeout: timeout)
+        let loop = self.eventLoopGroup.any()
+        switch try await self.currentTopology(on: loop) {
+        case .standalone:
+            let connection = try await self.pool.connection(on: loop)
+            return try await connection.send(command, timeout: timeout)
+        case .cluster(let router):
+            return try await router.send(command, timeout: timeout, on: loop)
+        }
+    }
+
+    /// Whether the server is a cluster, asked of the first seed that answers the first time.
+    nonisolated(nonsending) func currentTopology(on loop: any EventLoop) async throws -> Topology {
+        if let known = self.topology.withLock({ $0 }) { return known }
+        var failure: any Error = RedisClientError.connectionUnavailable("no server named")
+        for seed in self.configuration.seeds {
+            do {
+                let connection = try await self.seedConnection(seed, on: loop)
+                let timeout = self.configuration.commandTimeout
+                let map = try await ClusterRouter.discover(node: seed) { try await connection.send($0, timeout: timeout) }
+                if seed != self.configuration.seeds[0] { await connection.close() }
+                return self.settle(map)
+            } catch {
+                failure = error
+            }
+        }
+        throw failure
+    }
+
+    nonisolated(nonsending) private func seedConnection(_ seed: RedisEndpoint, on loop: any EventLoop) async throws -> RedisConnection {
+        if seed == self.configuration.seeds[0] { return try await self.pool.connection(on: loop) }
+        var configuration = self.configuration
+        configuration.host = seed.host
+        configuration.port = seed.port
+        return try await RedisConnection.connect(configuration: configuration, eventLoop: loop, logger: self.logger)
+    }
+
+    /// Records what discovery found, unless a concurrent first command recorded it already.
+    private func settle(_ map: ClusterTopology?) -> Topology {
+        self.topology.withLock { topology in
+            if let known = topology { return known }
+            let found: Topology = map.map {
+                .cluster(ClusterRouter(
+                    configuration: self.configuration,
+                    topology: $0,
+                    seedPool: self.pool,
+                    eventLoopGroup: self.eventLoopGroup,
+                    logger: self.logger
+                ))
+            } ?? .standalone
+            self.logger.debug("Redis topology", metadata: ["redis.cluster": "\(map != nil)"])
+            topology = found
+            return found
+        }
     }
 
     /// Closes every connection. Commands still waiting fail with ``RedisClientError/closed``, and so
     /// does every command sent afterwards.
     public func close() async {
         self.subscriberLink.close()
+        if case .cluster(let router) = self.topology.withLock({ $0 }) { await router.close() }
         await self.pool.close()
         self.logger.debug("Redis client closed")
     }

@@ -29,6 +29,9 @@ public enum RedisClientError: Error, Equatable, CustomStringConvertible {
     /// A subscription's consumer fell more than ``RedisConfiguration/subscriptionBufferSize``
     /// messages behind; the subscription ended so that it knows it missed some.
     case subscriberTooSlow
+    /// The keys of a command or script, named here, hash to different cluster slots; give them a
+    /// common `{hash tag}`. Raised on a cluster only, before anything is sent.
+    case crossSlot(String)
 
     public var description: String {
         switch self {
@@ -39,6 +42,7 @@ public enum RedisClientError: Error, Equatable, CustomStringConvertible {
         case .protocolError(let reason): "Redis protocol error: \(reason)"
         case .closed: "Redis client closed"
         case .subscriberTooSlow: "Redis subscription ended: its consumer fell too far behind"
+        case .crossSlot(let command): "\(command): keys hash to different cluster slots; give them a common {hash tag}"
         }
     }
 }

@@ -1,5 +1,8 @@
 extension RedisConfiguration {
-    /// Reads `redis://[[user]:password@]host[:port][/database][?timeout=…&connect_timeout=…]`.
+    /// Reads `redis://[[user]:password@]host[:port][,host[:port]…][/database][?timeout=…&connect_timeout=…]`.
+    ///
+    /// Several comma-separated hosts name seed nodes of a Redis Cluster (see ``additionalSeeds``);
+    /// whether the server is a cluster is asked of it, not told by the URL.
     ///
     /// User and password are percent-decoded (write `@` as `%40`, `:` in a user name as `%3A`).
     /// Timeouts are seconds, or carry a unit: `timeout=2`, `timeout=1.5s`, `timeout=250ms`; `timeout`
@@ -37,7 +40,15 @@ extension RedisConfiguration {
             try self.readDatabase(rest[rest.index(after: slash)...])
             rest = rest[..<slash]
         }
-        try self.readHostAndPort(rest)
+        let hosts = rest.split(separator: ",", omittingEmptySubsequences: false)
+        try self.readHostAndPort(hosts[0])
+        let first = (self.host, self.port)
+        for seed in hosts.dropFirst() {
+            self.port = 6379
+            try self.readHostAndPort(seed)
+            self.additionalSeeds.append(RedisEndpoint(host: self.host, port: self.port))
+        }
+        (self.host, self.port) = first
     }
 
     private mutating func readCredentials(_ userInfo: Substring) throws {

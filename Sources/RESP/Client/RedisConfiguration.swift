@@ -8,8 +8,12 @@
 /// let client = RedisClient(configuration: configuration)
 /// ```
 public struct RedisConfiguration: Sendable {
+    /// The server; on a Redis Cluster, the first node asked for the slot map.
     public var host: String
     public var port: Int
+    /// More cluster nodes to ask for the slot map when the first one cannot be reached; a URL
+    /// names them after the first, comma-separated.
+    public var additionalSeeds: [RedisEndpoint]
     /// The ACL user; `nil` authenticates as `default` when a password is set.
     public var username: String?
     /// When set, the connection authenticates before any command.
@@ -37,6 +41,7 @@ public struct RedisConfiguration: Sendable {
     ) {
         self.host = host
         self.port = port
+        self.additionalSeeds = []
         self.username = username
         self.password = password
         self.database = database
@@ -45,5 +50,12 @@ public struct RedisConfiguration: Sendable {
         self.maximumConnections = 8
         self.decodingLimits = RESPDecodingLimits()
         self.subscriptionBufferSize = 1024
+    }
+}
+
+extension RedisConfiguration {
+    /// `host:port` followed by ``additionalSeeds``.
+    public var seeds: [RedisEndpoint] {
+        [RedisEndpoint(host: self.host, port: self.port)] + self.additionalSeeds
     }
 }

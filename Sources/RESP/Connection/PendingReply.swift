@@ -5,5 +5,5 @@ struct PendingReply {
     /// Lets a timeout that fires late recognise that its command was answered in the meantime.
     let id: UInt64
     let promise: EventLoopPromise<RESPValue>
-    let timeout: Scheduled<Void>
+    let deadline: NIODeadline
 }

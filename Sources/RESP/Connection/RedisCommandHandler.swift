@@ -21,6 +21,9 @@ final class RedisCommandHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
     private var nextID: UInt64 = 0
     private var flushScheduled = false
+    /// One timer for all waiting commands, armed for the earliest deadline it knows of:
+    /// scheduling and cancelling a timer per command cost more than the command itself.
+    private var timer: (deadline: NIODeadline, task: Scheduled<Void>)?
 
     init(health: ConnectionHealth = ConnectionHealth(), logger: Logger) {
         self.health = health
@@ -36,10 +39,11 @@ final class RedisCommandHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         let id = self.nextID
         self.nextID += 1
-        let timeout = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(request.timeout)) {
-            self.timeOut(id, context: context)
+        let deadline = context.eventLoop.now + TimeAmount(request.timeout)
+        self.pending.append(PendingReply(id: id, promise: request.promise, deadline: deadline))
+        if self.timer.map({ deadline < $0.deadline }) ?? true {
+            self.armTimer(for: deadline, context: context)
         }
-        self.pending.append(PendingReply(id: id, promise: request.promise, timeout: timeout))
         self.logger.trace("Redis command sent", metadata: ["redis.command": "\(request.command.name)"])
         context.write(self.wrapOutboundOut(request.command), promise: promise)
         self.scheduleFlush(context: context)
@@ -69,7 +73,6 @@ final class RedisCommandHandler: ChannelDuplexHandler, RemovableChannelHandler {
             self.fail(.protocolError("reply received with no command waiting"), context: context)
             return
         }
-        reply.timeout.cancel()
         if let message = value.errorMessage {
             reply.promise.fail(RedisClientError.server(message))
         } else {
@@ -77,13 +80,31 @@ final class RedisCommandHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
+    private func armTimer(for deadline: NIODeadline, context: ChannelHandlerContext) {
+        self.timer?.task.cancel()
+        let task = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
+            self.timer = nil
+            self.checkDeadlines(context: context)
+        }
+        self.timer = (deadline, task)
+    }
+
+    /// Times out the first command past its deadline, if any, or re-arms the timer for the
+    /// earliest deadline still ahead. Answered commands left the queue without touching the timer.
+    private func checkDeadlines(context: ChannelHandlerContext) {
+        guard self.failure == nil, let earliest = self.pending.min(by: { $0.deadline < $1.deadline }) else { return }
+        if earliest.deadline <= context.eventLoop.now {
+            self.timeOut(earliest.id, context: context)
+        } else {
+            self.armTimer(for: earliest.deadline, context: context)
+        }
+    }
+
     private func timeOut(_ id: UInt64, context: ChannelHandlerContext) {
-        guard self.failure == nil, self.pending.contains(where: { $0.id == id }) else { return }
         self.logger.debug("Redis command timed out, closing the connection")
         let closing = RedisClientError.connectionUnavailable("connection closed after a command timed out")
         self.failure = closing
         while let reply = self.pending.popFirst() {
-            reply.timeout.cancel()
             reply.promise.fail(reply.id == id ? RedisClientError.timeout : closing)
         }
         context.close(promise: nil)
@@ -119,8 +140,9 @@ final class RedisCommandHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func failAll(_ error: RedisClientError) {
         self.failure = error
+        self.timer?.task.cancel()
+        self.timer = nil
         while let reply = self.pending.popFirst() {
-            reply.timeout.cancel()
             reply.promise.fail(error)
         }
     }

@@ -5,7 +5,8 @@ extension RedisClient {
     ///
     /// Returns once the server confirmed every channel, so a message published after this call
     /// returns is received. Subscriptions of one client share one dedicated connection, never a
-    /// pooled one.
+    /// pooled one. On a cluster they use sharded pub/sub (`SSUBSCRIBE`), with one connection per
+    /// slot subscribed that follows the slot to its primary after a failover.
     ///
     /// ```swift
     /// let subscription = try await client.subscribe(to: ["news"])
@@ -21,19 +22,37 @@ extension RedisClient {
             of: RedisPubSubMessage.self,
             bufferingPolicy: .bufferingOldest(max(1, self.configuration.subscriptionBufferSize))
         )
-        let link = self.subscriberLink
-        let id = try await link.add(Set(channels), continuation: continuation)
+        var joined: [(SubscriberLink, UInt64)] = []
+        do {
+            for (link, group) in try await self.subscriberLinks(for: channels) {
+                joined.append((link, try await link.add(group, continuation: continuation)))
+            }
+        } catch {
+            for (link, id) in joined { link.remove(id) }
+            throw error
+        }
+        let links = joined
         return RedisSubscription(channels: channels, messages: messages, continuation: continuation) {
-            link.remove(id)
+            for (link, id) in links { link.remove(id) }
         }
     }
 
-    /// Publishes `payload` to `channel`.
+    /// The connections that carry `channels`: the client's one, or on a cluster one per slot.
+    nonisolated(nonsending) private func subscriberLinks(for channels: [String]) async throws -> [(SubscriberLink, Set<String>)] {
+        guard case .cluster(let router) = try await self.currentTopology(on: self.eventLoopGroup.any()) else {
+            return [(self.subscriberLink, Set(channels))]
+        }
+        let bySlot = Dictionary(grouping: channels) { RedisHashSlot(key: $0) }
+        return try bySlot.map { slot, group in (try router.subscriberLink(for: slot), Set(group)) }
+    }
+
+    /// Publishes `payload` to `channel` (on a cluster with `SPUBLISH`, to the shard serving its slot).
     ///
     /// - Returns: how many subscribers received it (on a cluster: of that shard).
     @discardableResult
     nonisolated(nonsending) public func publish(_ payload: ByteBuffer, to channel: String) async throws -> Int {
-        let reply = try await self.send(RedisCommand([ByteBuffer(string: "PUBLISH"), ByteBuffer(string: channel), payload]))
+        let name = if case .cluster = try await self.currentTopology(on: self.eventLoopGroup.any()) { "SPUBLISH" } else { "PUBLISH" }
+        let reply = try await self.send(RedisCommand([ByteBuffer(string: name), ByteBuffer(string: channel), payload]))
         guard let receivers = reply.int else {
             throw RedisClientError.protocolError("PUBLISH answered with something other than an integer")
         }

@@ -20,3 +20,26 @@ extension RedisClient {
         }
     }
 }
+
+extension RedisClient {
+    /// Runs `script` like ``run(_:keys:arguments:)``, then waits for `replicas` replicas to
+    /// acknowledge its writes, as ``send(_:acknowledgedBy:within:)`` does.
+    ///
+    /// ```swift
+    /// let (reply, acknowledgements) = try await client.run(revoke, keys: ["{u:1}:s:9"], arguments: [], acknowledgedBy: 1, within: .seconds(1))
+    /// ```
+    nonisolated(nonsending) public func run(
+        _ script: RedisScript,
+        keys: [String],
+        arguments: [String],
+        acknowledgedBy replicas: Int,
+        within timeout: Duration
+    ) async throws -> (reply: RESPValue, acknowledgements: Int?) {
+        let tail = [String(keys.count)] + keys + arguments
+        do {
+            return try await self.send(RedisCommand(["EVALSHA", script.sha1] + tail), acknowledgedBy: replicas, within: timeout)
+        } catch RedisClientError.server(let message) where message.hasPrefix("NOSCRIPT") {
+            return try await self.send(RedisCommand(["EVAL", script.source] + tail), acknowledgedBy: replicas, within: timeout)
+        }
+    }
+}

@@ -14,7 +14,8 @@ import TesseraSSO
 /// - `data-dir` (default `./data`): the SQLite file and the generated server key
 /// - `server-key`: base64 of at least 32 bytes; the nodes of one cluster share it.
 ///   Without it, a key is created in `data-dir` on first start
-/// - `redis-url`: sessions in Redis (`redis://[user:pass@]host:port[/db]`); memory when absent
+/// - `redis-url`: sessions in Redis (`redis://[user:pass@]host:port[/db]`, or on Redis Cluster
+///   `redis://host1:port1,host2:port2` naming seed nodes); memory when absent
 /// - `redis-namespace` (default `tessera`): the prefix of every key, so deployments can
 ///   share a Redis
 /// - `database-url`: accounts in PostgreSQL (`postgres://…`); SQLite when absent

@@ -32,7 +32,7 @@ public struct RedisSessionStore: SessionStore {
 
     public func create(_ draft: SessionDraft, policy: SessionPolicy, now: Date) async throws -> SessionCreation {
         let prefix = userPrefix(draft.ref.tag)
-        let reply = try await run(SessionScripts.create, keys: [prefix + "i:" + draft.userID, prefix + "s:" + draft.ref.id], arguments: [
+        let reply = try await runAcknowledged(SessionScripts.create, keys: [prefix + "i:" + draft.userID, prefix + "s:" + draft.ref.id], arguments: [
             millis(now), prefix, draft.ref.id, draft.userID, draft.device, draft.deviceName ?? "", draft.ip ?? "",
             draft.userAgent ?? "", String(policy.idleTimeout.milliseconds), String(policy.absoluteTimeout.milliseconds),
             String(policy.devices.maximumSessions ?? 0), policy.devices.onePerDeviceType ? "1" : "0",
@@ -64,7 +64,7 @@ public struct RedisSessionStore: SessionStore {
 
     public func end(_ ref: SessionRef, reason: RefusalReason, userID: String?, policy: SessionPolicy, now: Date) async throws -> String? {
         let prefix = userPrefix(ref.tag)
-        let reply = try await run(SessionScripts.end, keys: [prefix + "s:" + ref.id, prefix + "t:" + ref.id], arguments: [
+        let reply = try await runAcknowledged(SessionScripts.end, keys: [prefix + "s:" + ref.id, prefix + "t:" + ref.id], arguments: [
             reason.rawValue, String(policy.tombstoneLifetime.milliseconds), prefix, ref.id, userID ?? "",
         ])
         return reply.string
@@ -72,7 +72,7 @@ public struct RedisSessionStore: SessionStore {
 
     public func endAll(of owner: SessionOwner, reason: RefusalReason, except: String?, device: String?, policy: SessionPolicy, now: Date) async throws -> [String] {
         let prefix = userPrefix(owner.tag)
-        let reply = try await run(SessionScripts.endAll, keys: [prefix + "i:" + owner.userID], arguments: [
+        let reply = try await runAcknowledged(SessionScripts.endAll, keys: [prefix + "i:" + owner.userID], arguments: [
             reason.rawValue, String(policy.tombstoneLifetime.milliseconds), prefix, except ?? "", device ?? "",
         ])
         return (reply.array ?? []).compactMap(\.string).sorted()
@@ -177,7 +177,26 @@ public struct RedisSessionStore: SessionStore {
         try await translatingErrors { try await client.run(script, keys: keys, arguments: arguments) }
     }
 
-    private func translatingErrors(_ body: () async throws -> RESPValue) async throws -> RESPValue {
+    /// How long a revocation (logout, kick-out, replacement at login, disable) waits for a replica
+    /// to confirm it; see ``runAcknowledged(_:keys:arguments:)``.
+    static let replicaAcknowledgementTimeout = Duration.seconds(1)
+
+    /// Runs a script that ends sessions, and reports it done only once a replica has its writes
+    /// (`WAIT 1`), so that a failover right after cannot promote a replica that would accept the
+    /// revoked tokens again. A primary without replicas (a lone Redis) has nobody to wait for; a
+    /// primary whose replicas do not answer in time makes the store unavailable (503), since the
+    /// revocation could still be lost.
+    private func runAcknowledged(_ script: RedisScript, keys: [String], arguments: [String]) async throws -> RESPValue {
+        let (reply, acknowledgements) = try await translatingErrors {
+            try await client.run(script, keys: keys, arguments: arguments, acknowledgedBy: 1, within: Self.replicaAcknowledgementTimeout)
+        }
+        if let acknowledgements, acknowledgements < 1 {
+            throw SessionStoreError.unavailable("no replica acknowledged the write within \(Self.replicaAcknowledgementTimeout)")
+        }
+        return reply
+    }
+
+    private func translatingErrors<Result>(_ body: () async throws -> Result) async throws -> Result {
         do {
             return try await body()
         } catch let error as RedisClientError {

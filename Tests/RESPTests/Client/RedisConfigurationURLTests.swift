@@ -17,6 +17,22 @@ struct RedisConfigurationURLTests {
         #expect(configuration.maximumConnections == 8)
     }
 
+    @Test("comma-separated hosts are cluster seeds, each with its own port or 6379")
+    func seeds() throws {
+        let configuration = try RedisConfiguration(url: "redis://:pw@10.0.0.1:7000,10.0.0.2,[::1]:7002/0?timeout=1")
+        #expect(configuration.host == "10.0.0.1")
+        #expect(configuration.port == 7000)
+        #expect(configuration.password == "pw")
+        #expect(configuration.seeds == [
+            RedisEndpoint(host: "10.0.0.1", port: 7000),
+            RedisEndpoint(host: "10.0.0.2", port: 6379),
+            RedisEndpoint(host: "::1", port: 7002),
+        ])
+        #expect(throws: RedisClientError.invalidURL("the host is missing")) {
+            try RedisConfiguration(url: "redis://10.0.0.1:7000,")
+        }
+    }
+
     @Test("every part is read and credentials are percent-decoded")
     func everyPart() throws {
         let configuration = try RedisConfiguration(

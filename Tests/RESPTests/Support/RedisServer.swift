@@ -36,8 +36,9 @@ final class RedisServer {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let server = RedisServer(directory: directory, directives: directives)
         // A port found free can be taken again before the server binds it (by a parallel test or an
-        // outgoing connection); the server then exits and another port is tried.
-        for _ in 0..<5 {
+        // outgoing connection); the server then exits and another port is tried. Under scripts/test,
+        // with the cluster and other suites' servers up, that happens often enough to need several tries.
+        for _ in 0..<20 {
             server.port = try await Self.freePort()
             if try await server.launch() { return server }
         }
@@ -151,4 +152,17 @@ func withRedisServer(_ directives: [String] = [], _ body: (RedisServer) async th
     let server = try await RedisServer.start(directives)
     defer { server.stop() }
     try await body(server)
+}
+
+/// The Redis Cluster that scripts/test starts (three primaries, three replicas), named by
+/// `TESSERA_TEST_REDIS_CLUSTER_URL`; there is no cluster to start from a test of its own.
+enum RedisClusterServers {
+    static let url = ProcessInfo.processInfo.environment["TESSERA_TEST_REDIS_CLUSTER_URL"]
+
+    static let shouldRun = url != nil || RedisServer.isRequired
+
+    static func requireURL() throws -> String {
+        guard let url else { throw ServerUnavailable("TESSERA_TEST_REDIS_CLUSTER_URL is not set but servers are required") }
+        return url
+    }
 }

@@ -8,6 +8,7 @@ import Testing
 enum LimitStoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case memory
     case redis
+    case redisCluster
 
     var testDescription: String { rawValue }
 
@@ -24,19 +25,20 @@ enum LimitStoreBackend: String, CaseIterable, CustomTestStringConvertible, Senda
         switch self {
         case .memory:
             return Stores(rateLimits: MemoryRateLimitStore(), loginFailures: MemoryLoginFailureStore(), keys: { [] }, close: {})
-        case .redis:
-            let client = RedisClient(configuration: try RedisConfiguration(url: TestServers.requireRedisURL()))
+        case .redis, .redisCluster:
+            let url = self == .redis ? try TestServers.requireRedisURL() : try TestServers.requireRedisClusterURL()
+            let client = RedisClient(configuration: try RedisConfiguration(url: url))
             let namespace = "test-\(SecureRandom.identifier(length: 10))"
             return Stores(
                 rateLimits: RedisRateLimitStore(client: client, namespace: namespace),
                 loginFailures: RedisLoginFailureStore(client: client, namespace: namespace),
-                keys: { (try await client.send("KEYS", "\(namespace):*").array ?? []).compactMap(\.string) },
+                keys: { try await everyKey(matching: "\(namespace):*", url: url) },
                 close: { await client.close() })
         }
     }
 
     static var available: [LimitStoreBackend] {
-        TestServers.redisEnabled ? allCases : [.memory]
+        [.memory] + (TestServers.redisEnabled ? [.redis] : []) + (TestServers.redisClusterEnabled ? [.redisCluster] : [])
     }
 }
 

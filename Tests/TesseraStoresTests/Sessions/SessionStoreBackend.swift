@@ -9,6 +9,7 @@ import Testing
 enum SessionStoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case memory
     case redis
+    case redisCluster
 
     var testDescription: String { rawValue }
 
@@ -20,10 +21,13 @@ enum SessionStoreBackend: String, CaseIterable, CustomTestStringConvertible, Sen
         case .redis:
             let client = RedisClient(configuration: try RedisConfiguration(url: TestServers.requireRedisURL()))
             return (RedisSessionStore(client: client, namespace: "test-\(SecureRandom.identifier(length: 10))"), { await client.close() })
+        case .redisCluster:
+            let client = RedisClient(configuration: try RedisConfiguration(url: TestServers.requireRedisClusterURL()))
+            return (RedisSessionStore(client: client, namespace: "test-\(SecureRandom.identifier(length: 10))"), { await client.close() })
         }
     }
 
     static var available: [SessionStoreBackend] {
-        TestServers.redisEnabled ? allCases : [.memory]
+        [.memory] + (TestServers.redisEnabled ? [.redis] : []) + (TestServers.redisClusterEnabled ? [.redisCluster] : [])
     }
 }

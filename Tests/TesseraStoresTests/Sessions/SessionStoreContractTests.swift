@@ -248,6 +248,7 @@ import TesseraStores
         let heard = EndingRecorder()
         h.service.endings.add(heard)
         let ada = user()
+        // A millisecond apart, so that "oldest" does not fall to the Redis scripts' tie-break by id.
         let first = try await h.start(ada)
         h.clock.advance(by: .seconds(1))
         let second = try await h.start(ada)

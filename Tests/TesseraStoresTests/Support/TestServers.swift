@@ -9,10 +9,12 @@ enum TestServers {
     static var required: Bool { environment["TESSERA_REQUIRE_SERVERS"] != nil || environment["CI"] != nil }
 
     static var redisURL: String? { environment["TESSERA_TEST_REDIS_URL"] }
+    static var redisClusterURL: String? { environment["TESSERA_TEST_REDIS_CLUSTER_URL"] }
     static var databaseURL: String? { environment["TESSERA_TEST_DATABASE_URL"] }
 
     /// Run Redis suites when Redis is there, or when it must be (then they fail without it).
     static var redisEnabled: Bool { redisURL != nil || required }
+    static var redisClusterEnabled: Bool { redisClusterURL != nil || required }
     static var postgresEnabled: Bool { databaseURL != nil || required }
 
     static let skipMessage: Comment = "TESSERA_TEST_REDIS_URL / TESSERA_TEST_DATABASE_URL not set: run scripts/test to start the servers"
@@ -24,6 +26,13 @@ enum TestServers {
     static func requireRedisURL() throws -> String {
         guard let redisURL else { throw Missing(description: "TESSERA_TEST_REDIS_URL is not set but servers are required") }
         return redisURL
+    }
+
+    static func requireRedisClusterURL() throws -> String {
+        guard let redisClusterURL else {
+            throw Missing(description: "TESSERA_TEST_REDIS_CLUSTER_URL is not set but servers are required")
+        }
+        return redisClusterURL
     }
 
     static func requireDatabaseURL() throws -> String {

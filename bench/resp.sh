@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Pipelined GET throughput of the RESP client against redis-benchmark on the same
+# redis-server, in one run: `redis-benchmark -t get -P 16` and `resp-bench` with the same
+# clients and depth, alternating, then the ratio RESP/redis-benchmark. See bench/README.md.
+#
+# Environment: BENCH_REQUESTS (1000000), BENCH_CLIENTS (4), BENCH_DEPTH (16), BENCH_ROUNDS (2),
+# RESP_BENCH_BIN (use this binary instead of building a release one).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib/servers.sh
+. scripts/lib/servers.sh
+
+requests=${BENCH_REQUESTS:-1000000}
+clients=${BENCH_CLIENTS:-4}
+depth=${BENCH_DEPTH:-16}
+rounds=${BENCH_ROUNDS:-2}
+
+cleanup() {
+    trap - EXIT INT TERM
+    servers_stop_all
+    if [ -n "${SERVERS_TMP:-}" ]; then rm -rf "$SERVERS_TMP"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+ensure_debian_packages python3:python3 redis-server:redis-server redis-benchmark:redis-tools
+
+if [ -n "${RESP_BENCH_BIN:-}" ]; then
+    bin=$RESP_BENCH_BIN
+else
+    log "swift build -c release --product resp-bench"
+    swift build -c release --product resp-bench
+    bin="$(swift build -c release --show-bin-path)/resp-bench"
+fi
+[ -x "$bin" ] || die "no resp-bench binary at $bin"
+
+servers_init
+start_redis
+redis-cli -h 127.0.0.1 -p "$REDIS_PORT" set resp-bench:key xxx >/dev/null
+
+log "$requests GETs, $clients clients, pipeline depth $depth, $rounds rounds"
+reference_runs=()
+resp_runs=()
+for round in $(seq 1 "$rounds"); do
+    rps=$(redis-benchmark -h 127.0.0.1 -p "$REDIS_PORT" -t get -n "$requests" -c "$clients" -P "$depth" -q |
+        tr '\r' '\n' | awk '/^GET:/ { print $2 }' | tail -n 1)
+    [ -n "$rps" ] || die "redis-benchmark printed no result"
+    reference_runs+=("$rps")
+    printf 'round %d  redis-benchmark   %12.0f requests/s\n' "$round" "$rps"
+    rps=$("$bin" "$REDIS_URL" "$requests" "$clients" "$depth")
+    resp_runs+=("$rps")
+    printf 'round %d  RESP              %12.0f requests/s\n' "$round" "$rps"
+done
+
+python3 - "${reference_runs[*]}" "${resp_runs[*]}" <<'PY'
+import sys
+reference = [float(x) for x in sys.argv[1].split()]
+resp = [float(x) for x in sys.argv[2].split()]
+mean_reference, mean_resp = sum(reference) / len(reference), sum(resp) / len(resp)
+print(f"mean      redis-benchmark {mean_reference:12.0f}  RESP {mean_resp:12.0f}  "
+      f"ratio {mean_resp / mean_reference:.2f} (target 0.70)")
+PY
