@@ -9,6 +9,7 @@ import Testing
 enum CodeStoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case memory
     case redis
+    case redisCluster
 
     var testDescription: String { rawValue }
 
@@ -30,18 +31,19 @@ enum CodeStoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendab
             return Harness(
                 codes: CodeService(store: MemoryCodeStore(), serverKey: key, policy: policy, clock: clock), clock: clock,
                 keys: { [] }, close: {})
-        case .redis:
-            let client = RedisClient(configuration: try RedisConfiguration(url: TestServers.requireRedisURL()))
+        case .redis, .redisCluster:
+            let url = self == .redis ? try TestServers.requireRedisURL() : try TestServers.requireRedisClusterURL()
+            let client = RedisClient(configuration: try RedisConfiguration(url: url))
             let namespace = "test-\(SecureRandom.identifier(length: 10))"
             return Harness(
                 codes: CodeService(store: RedisCodeStore(client: client, namespace: namespace), serverKey: key, policy: policy, clock: clock),
                 clock: clock,
-                keys: { (try await client.send("KEYS", "\(namespace):*").array ?? []).compactMap(\.string) },
+                keys: { try await everyKey(matching: "\(namespace):*", url: url) },
                 close: { await client.close() })
         }
     }
 
     static var available: [CodeStoreBackend] {
-        TestServers.redisEnabled ? allCases : [.memory]
+        [.memory] + (TestServers.redisEnabled ? [.redis] : []) + (TestServers.redisClusterEnabled ? [.redisCluster] : [])
     }
 }

@@ -8,6 +8,7 @@ import TesseraStores
 enum EventBusBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case memory
     case redis
+    case redisCluster
 
     var testDescription: String { rawValue }
 
@@ -16,8 +17,8 @@ enum EventBusBackend: String, CaseIterable, CustomTestStringConvertible, Sendabl
         case .memory:
             let bus = MemoryEventBus()
             return (bus, bus, {})
-        case .redis:
-            let url = try TestServers.requireRedisURL()
+        case .redis, .redisCluster:
+            let url = self == .redis ? try TestServers.requireRedisURL() : try TestServers.requireRedisClusterURL()
             let namespace = "test-\(SecureRandom.identifier(length: 10))"
             let a = RedisClient(configuration: try RedisConfiguration(url: url))
             let b = RedisClient(configuration: try RedisConfiguration(url: url))
@@ -29,6 +30,6 @@ enum EventBusBackend: String, CaseIterable, CustomTestStringConvertible, Sendabl
     }
 
     static var available: [EventBusBackend] {
-        TestServers.redisEnabled ? allCases : [.memory]
+        [.memory] + (TestServers.redisEnabled ? [.redis] : []) + (TestServers.redisClusterEnabled ? [.redisCluster] : [])
     }
 }

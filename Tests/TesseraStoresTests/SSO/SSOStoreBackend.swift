@@ -9,6 +9,7 @@ import Testing
 enum SSOStoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case memory
     case redis
+    case redisCluster
 
     var testDescription: String { rawValue }
 
@@ -24,18 +25,19 @@ enum SSOStoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendabl
         switch self {
         case .memory:
             return Stores(tickets: MemoryServiceTicketStore(), outbox: MemoryLogoutOutbox(), keys: { [] }, close: {})
-        case .redis:
-            let client = RedisClient(configuration: try RedisConfiguration(url: TestServers.requireRedisURL()))
+        case .redis, .redisCluster:
+            let url = self == .redis ? try TestServers.requireRedisURL() : try TestServers.requireRedisClusterURL()
+            let client = RedisClient(configuration: try RedisConfiguration(url: url))
             let namespace = "test-\(SecureRandom.identifier(length: 10))"
             return Stores(
                 tickets: RedisServiceTicketStore(client: client, namespace: namespace),
                 outbox: RedisLogoutOutbox(client: client, namespace: namespace),
-                keys: { (try await client.send("KEYS", "\(namespace):*").array ?? []).compactMap(\.string) },
+                keys: { try await everyKey(matching: "\(namespace):*", url: url) },
                 close: { await client.close() })
         }
     }
 
     static var available: [SSOStoreBackend] {
-        TestServers.redisEnabled ? allCases : [.memory]
+        [.memory] + (TestServers.redisEnabled ? [.redis] : []) + (TestServers.redisClusterEnabled ? [.redisCluster] : [])
     }
 }
