@@ -14,7 +14,7 @@ SPEC = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
 MINIMUM_REQUESTS = 2000
 
 
-def test_schemathesis_finds_no_server_error_and_no_undocumented_answer(start_node, api):
+def test_schemathesis_finds_no_server_error_and_no_undocumented_answer(start_node, api, tmp_path):
     node = start_node()
     admin_name, admin_password = api.make_admin(node)
     token = login_token(node.url, admin_name, admin_password)
@@ -37,15 +37,16 @@ def test_schemathesis_finds_no_server_error_and_no_undocumented_answer(start_nod
     # known, so /cas is held to every check but the refusal of unknown input.
     cas_run = common + ["--exclude-checks", "ignored_auth,positive_data_acceptance,negative_data_rejection",
                         "--include-path-regex", "^/cas/"]
-    generated = run(api_run) + run(cas_run)
+    generated = run(api_run, tmp_path) + run(cas_run, tmp_path)
     assert generated >= MINIMUM_REQUESTS
     print(f"\nschemathesis: {generated} generated requests, no failure")
     assert "Server error" not in node.logs()
 
 
-def run(argv: list[str]) -> int:
-    """Runs schemathesis; returns how many requests it generated, failing on any finding."""
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=900)
+def run(argv: list[str], folder) -> int:
+    """Runs schemathesis in `folder` (it keeps a cache where it runs); returns how many
+    requests it generated, failing on any finding."""
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=900, cwd=folder)
     output = done.stdout + done.stderr
     assert done.returncode == 0, f"schemathesis found problems:\n{output[-12000:]}"
     generated = re.search(r"(\d+) generated", output)
