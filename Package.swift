@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "TesseraStores", targets: ["TesseraStores"]),
         .library(name: "TesseraSSO", targets: ["TesseraSSO"]),
         .library(name: "TesseraServer", targets: ["TesseraServer"]),
+        .library(name: "TesseraClient", targets: ["TesseraClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
@@ -112,6 +113,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "TesseraClient",
+            dependencies: [
+                "TesseraCore",
+                "TesseraStores",
+                "RESP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "tessera",
             dependencies: [
@@ -143,6 +155,18 @@ let package = Package(
         .testTarget(
             name: "TesseraStoresTests",
             dependencies: ["TesseraStores", "TesseraSSO"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TesseraClientTests",
+            dependencies: [
+                "TesseraClient",
+                "TesseraCore",
+                "TesseraStores",
+                "RESP",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
