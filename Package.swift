@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "tessera", targets: ["tessera"]),
+        .executable(name: "seller-console", targets: ["SellerConsole"]),
         .library(name: "RESP", targets: ["RESP"]),
         .library(name: "TesseraCore", targets: ["TesseraCore"]),
         .library(name: "TesseraStores", targets: ["TesseraStores"]),
@@ -120,6 +121,8 @@ let package = Package(
                 "TesseraStores",
                 "RESP",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -135,6 +138,21 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The example app builds with the package rather than as a package of its own: a
+        // separate package would build every dependency a second time (10+ minutes in CI).
+        .executableTarget(
+            name: "SellerConsole",
+            dependencies: [
+                "TesseraClient",
+                "TesseraCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Examples/SellerConsole/Sources/SellerConsole",
             swiftSettings: swiftSettings
         ),
         .testTarget(
