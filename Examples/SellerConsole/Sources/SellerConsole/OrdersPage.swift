@@ -14,7 +14,7 @@ enum OrdersPage {
             <p id="status">connecting…</p>
             <table><thead><tr><th>Order</th><th>Item</th><th>Quantity</th></tr></thead>
             <tbody id="orders">\(rows)</tbody></table>
-            <form method="post" action="/logout"><button>Sign out</button></form>
+            <form method="post" action="/console/logout"><button>Sign out</button></form>
             <script>
             const socket = new WebSocket(\(jsonString(eventsURL)));
             const status = document.getElementById("status");
@@ -51,7 +51,7 @@ enum OrdersPage {
 
     /// A JavaScript string literal that cannot close the script element.
     private static func jsonString(_ text: String) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: [text])) ?? Data("[\"\"]".utf8)
+        let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])) ?? Data("[\"\"]".utf8)
         let array = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "<", with: "\\u003c")
         return String(array.dropFirst().dropLast())
     }

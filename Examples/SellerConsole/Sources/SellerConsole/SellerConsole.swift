@@ -8,9 +8,14 @@ import TesseraCore
 /// of TesseraClient), shows sellers their orders, and has new orders pushed to their open
 /// pages through Tessera's live events.
 ///
-/// Settings (environment): `SELLER_CONSOLE_PORT` (8090), `SELLER_CONSOLE_URL` (its public URL,
-/// `http://127.0.0.1:<port>`), `TESSERA_URL` (`http://127.0.0.1:8080`), `TESSERA_PUSH_TOKEN`
-/// (an admin's token for `POST /api/admin/push`; without it orders are not pushed).
+/// Every route lies under `/console`, so the console and Tessera can share one origin
+/// behind nginx — which the orders page needs, as Tessera accepts event sockets only from
+/// its own origin.
+///
+/// Settings (environment): `SELLER_CONSOLE_PORT` (8090), `SELLER_CONSOLE_URL` (the public
+/// origin its `/console` paths are served at, `http://127.0.0.1:<port>`), `TESSERA_URL`
+/// (Tessera's public URL, `http://127.0.0.1:8080`), `TESSERA_PUSH_TOKEN` (an admin's token
+/// for `POST /api/admin/push`; without it orders are not pushed).
 @main
 struct SellerConsole {
     static func main() async throws {
@@ -20,7 +25,7 @@ struct SellerConsole {
         let tesseraURL = environment["TESSERA_URL"] ?? "http://127.0.0.1:8080"
         let logger = Logger(label: "seller-console")
 
-        let cas = TesseraCASClient(casURL: "\(tesseraURL)/cas", callbackURL: "\(publicURL)/auth/cas", cookieName: "seller_console_session")
+        let cas = TesseraCASClient(casURL: "\(tesseraURL)/cas", callbackURL: "\(publicURL)/console/auth/cas", cookieName: "seller_console_session")
         let push = TesseraPush(tesseraURL: tesseraURL, token: environment["TESSERA_PUSH_TOKEN"], logger: logger)
         let router = makeRouter(cas: cas, push: push, orders: OrderBook(), eventsURL: webSocketURL(tesseraURL) + "/api/events")
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: logger)
@@ -30,10 +35,11 @@ struct SellerConsole {
     static func makeRouter(cas: TesseraCASClient, push: TesseraPush, orders: OrderBook, eventsURL: String) -> Router<AppContext> {
         let router = Router(context: AppContext.self)
         router.add(middleware: CASClientMiddleware(cas))
-        router.get("health") { _, _ in "ok" }
-        router.get { _, _ in Response(status: .found, headers: [.location: "/orders"]) }
+        let console = router.group("console")
+        console.get("health") { _, _ in "ok" }
+        console.get { _, _ in Response(status: .found, headers: [.location: "/console/orders"]) }
 
-        router.group("orders")
+        console.group("orders")
             .add(middleware: RequireTesseraLogin(redirectTo: cas.loginRedirect))
             .add(middleware: RequireTesseraRole("seller"))
             .get { _, context in
@@ -42,7 +48,7 @@ struct SellerConsole {
                     username: seller.username ?? seller.userID, orders: await orders.orders(of: seller.userID), eventsURL: eventsURL)
             }
 
-        let api = router.group("api").add(middleware: RequireTesseraLogin())
+        let api = console.group("api").add(middleware: RequireTesseraLogin())
         api.get("me") { _, context in
             json(try JSONEncoder().encode(context.tesseraIdentity))
         }
@@ -53,7 +59,7 @@ struct SellerConsole {
             return json(try JSONEncoder().encode(order), status: .created)
         }
 
-        router.post("logout") { request, _ in
+        console.post("logout") { request, _ in
             if let id = request.cookies[cas.cookieName]?.value { await cas.sessions.end(id: id) }
             return Response(status: .seeOther, headers: [
                 .location: cas.logoutURL,
