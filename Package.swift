@@ -181,6 +181,7 @@ let package = Package(
                 "TesseraClient",
                 "TesseraCore",
                 "TesseraStores",
+                "TesseraSSO",
                 "RESP",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOPosix", package: "swift-nio"),
