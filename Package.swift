@@ -10,11 +10,13 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "tessera", targets: ["tessera"]),
+        .executable(name: "seller-console", targets: ["SellerConsole"]),
         .library(name: "RESP", targets: ["RESP"]),
         .library(name: "TesseraCore", targets: ["TesseraCore"]),
         .library(name: "TesseraStores", targets: ["TesseraStores"]),
         .library(name: "TesseraSSO", targets: ["TesseraSSO"]),
         .library(name: "TesseraServer", targets: ["TesseraServer"]),
+        .library(name: "TesseraClient", targets: ["TesseraClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
@@ -112,6 +114,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "TesseraClient",
+            dependencies: [
+                "TesseraCore",
+                "TesseraStores",
+                "RESP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "tessera",
             dependencies: [
@@ -135,6 +150,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The example app builds with the package rather than as a package of its own: a
+        // separate package would build every dependency a second time (10+ minutes in CI).
+        .executableTarget(
+            name: "SellerConsole",
+            dependencies: [
+                "TesseraClient",
+                "TesseraCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Examples/SellerConsole/Sources/SellerConsole",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "RESPTests",
             dependencies: ["RESP", .product(name: "NIOEmbedded", package: "swift-nio")],
@@ -153,6 +183,19 @@ let package = Package(
         .testTarget(
             name: "TesseraStoresTests",
             dependencies: ["TesseraStores", "TesseraSSO"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TesseraClientTests",
+            dependencies: [
+                "TesseraClient",
+                "TesseraCore",
+                "TesseraStores",
+                "TesseraSSO",
+                "RESP",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
