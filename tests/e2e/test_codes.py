@@ -102,3 +102,26 @@ def test_a_registration_message_holds_a_code_and_a_link_that_each_work_once(url)
     page = requests.get(link, timeout=TIMEOUT)
     assert page.status_code == 200 and page.headers["Referrer-Policy"] == "no-referrer"
     assert requests.get(link, timeout=TIMEOUT).status_code == 400
+
+
+def test_a_code_asked_for_in_a_visitors_session_only_works_in_that_session(start_node):
+    node = start_node("--anonymous-sessions")
+    visitor = requests.Session()
+    r = visitor.put(node.url + "/api/session/data/cart", json={"value": ["tea"]}, timeout=TIMEOUT)
+    assert r.status_code == 204 and visitor.cookies.get("tessera_session"), r.text
+    number = phone()
+    r = visitor.post(node.url + "/api/codes", json={"channel": "sms", "to": number, "purpose": "login"}, timeout=TIMEOUT)
+    assert r.status_code == 202, r.text
+    text = requests.get(node.url + "/dev/outbox", params={"to": number}, timeout=TIMEOUT).json()["messages"][0]["text"]
+    code = re.search(r"\b[0-9]{6}\b", text).group(0)
+    login = {"method": "sms", "phone": number, "code": code}
+
+    # Relayed to someone else, the code is worth nothing (and counts as a wrong try).
+    relayed = requests.post(node.url + "/api/login", json=login, timeout=TIMEOUT)
+    assert relayed.status_code == 400 and relayed.json()["error"]["code"] == "CODE_INVALID"
+
+    signed_in = visitor.post(node.url + "/api/login", json=login, timeout=TIMEOUT)
+    assert signed_in.status_code == 200, signed_in.text
+    token = signed_in.json()["token"]
+    data = requests.get(node.url + "/api/session/data", headers={"Authorization": f"Bearer {token}"}, timeout=TIMEOUT)
+    assert data.json() == {"data": {"cart": ["tea"]}}

@@ -13,6 +13,10 @@ import Foundation
 /// let code = try await codes.issue(.login, to: "ada@example.com")   // send it, never log it
 /// let ok = try await codes.redeem(.login, to: "ada@example.com", code: "123456")
 /// ```
+///
+/// A code may be bound to the session that asked for it (DESIGN.md): it is then hashed
+/// together with that session's id, and only an answer from the same session matches. A
+/// code relayed to someone else — read off a phished screen, say — is useless to them.
 public struct CodeService: Sendable {
     public let store: any CodeStore
     public let policy: CodePolicy
@@ -27,20 +31,24 @@ public struct CodeService: Sendable {
     }
 
     /// Draws a new code for `purpose` and `destination` (normalised by the caller),
-    /// replacing any pending one, and returns it for sending.
-    public func issue(_ purpose: CodePurpose, to destination: String) async throws -> String {
+    /// replacing any pending one, and returns it for sending. With `session`, the public id
+    /// of the session that asked, only an answer from that session will match.
+    public func issue(_ purpose: CodePurpose, to destination: String, boundTo session: String? = nil) async throws -> String {
         let code = OneTimeCode.draw(digits: policy.digits)
-        let pending = PendingCode(slot: slot(purpose, destination), digest: digest(of: code, purpose, destination))
+        let pending = PendingCode(slot: slot(purpose, destination), digest: digest(of: code, purpose, destination, session: session))
         try await storeCall { try await store.issue(pending, policy: policy, now: clock.now()) }
         return code
     }
 
-    /// Tries `code` once. Anything that is not exactly the right digits is a wrong try.
-    public func redeem(_ purpose: CodePurpose, to destination: String, code: String) async throws -> Bool {
+    /// Tries `code` once, as sent from `session` (the public id of the request's live
+    /// session, if any): it matches an unbound code and one bound to that session. Anything
+    /// that is not exactly the right digits is a wrong try.
+    public func redeem(_ purpose: CodePurpose, to destination: String, code: String, from session: String? = nil) async throws -> Bool {
         let attempt = OneTimeCode.isWellFormed(code, digits: policy.digits) ? code : ""
         let slot = slot(purpose, destination)
-        let digest = digest(of: attempt, purpose, destination)
-        return try await storeCall { try await store.redeem(slot: slot, digest: digest, policy: policy, now: clock.now()) } == .accepted
+        var digests = [digest(of: attempt, purpose, destination, session: nil)]
+        if let session { digests.append(digest(of: attempt, purpose, destination, session: session)) }
+        return try await storeCall { try await store.redeem(slot: slot, digests: digests, policy: policy, now: clock.now()) } == .accepted
     }
 
     /// A new single-use link token for verifying `target`'s address; put it in a URL.
@@ -63,8 +71,8 @@ public struct CodeService: Sendable {
         mac(["slot", purpose.rawValue, destination], bytes: 16)
     }
 
-    func digest(of code: String, _ purpose: CodePurpose, _ destination: String) -> String {
-        mac(["code", purpose.rawValue, destination, code], bytes: 32)
+    func digest(of code: String, _ purpose: CodePurpose, _ destination: String, session: String?) -> String {
+        mac(["code", purpose.rawValue, destination, code] + (session.map { ["session", $0] } ?? []), bytes: 32)
     }
 
     func linkDigest(_ token: String) -> String {

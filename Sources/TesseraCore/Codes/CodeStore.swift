@@ -11,15 +11,17 @@ import Foundation
 /// is the rule built on this; call a store directly only to test it.
 /// ```swift
 /// try await store.issue(PendingCode(slot: slot, digest: digest), policy: CodePolicy(), now: clock.now())
-/// if try await store.redeem(slot: slot, digest: attempt, policy: CodePolicy(), now: clock.now()) == .accepted { … }
+/// if try await store.redeem(slot: slot, digests: [attempt], policy: CodePolicy(), now: clock.now()) == .accepted { … }
 /// ```
 public protocol CodeStore: Sendable {
     /// Puts `code` in its slot, replacing any code there. The wrong tries counted against
     /// the slot are kept: a resend does not buy an attacker five more guesses.
     func issue(_ code: PendingCode, policy: CodePolicy, now: Date) async throws
-    /// Checks `digest` against the slot's code. A match uses the code up; a miss counts a
-    /// wrong try, and the try that reaches `policy.maximumFailures` burns the code.
-    func redeem(slot: String, digest: String, policy: CodePolicy, now: Date) async throws -> CodeRedemption
+    /// Checks the slot's code against `digests` — the keyed hashes one answer may have (an
+    /// answer from a session counts for a code bound to that session and for an unbound
+    /// one). A match uses the code up; a miss counts one wrong try, and the try that reaches
+    /// `policy.maximumFailures` burns the code.
+    func redeem(slot: String, digests: [String], policy: CodePolicy, now: Date) async throws -> CodeRedemption
     /// Keeps a verification link's target under the digest of its token until `expiresAt`.
     func issueLink(digest: String, target: LinkTarget, expiresAt: Date, now: Date) async throws
     /// Takes a link's target out of the store: the first caller gets it, every later one nil.

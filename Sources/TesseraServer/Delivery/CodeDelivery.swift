@@ -27,13 +27,16 @@ struct CodeDelivery: Sendable {
         TesseraError.retryAfterSeconds(rates.perDestination.emissionInterval)
     }
 
-    /// `POST /api/codes`: `destination` normalised for its channel.
-    func send(_ purpose: CodePurpose, channel: OutgoingMessage.Channel, to destination: String, client: String) async throws {
+    /// `POST /api/codes`: `destination` normalised for its channel; `session`, the live
+    /// session that asked, which the code is then bound to.
+    func send(
+        _ purpose: CodePurpose, channel: OutgoingMessage.Channel, to destination: String, client: String, boundTo session: String?
+    ) async throws {
         try await admit(rates.perClient, key: client)
         try await admitDestination(channel: channel, destination)
         let identifier: AccountIdentifier = channel == .email ? .email(destination) : .phone(destination)
         let user = try await accounts.find(identifier)
-        let code = try await codes.issue(purpose, to: destination)
+        let code = try await codes.issue(purpose, to: destination, boundTo: session)
         let message: OutgoingMessage
         if purpose == .verify, let user {
             let link = try await verificationLink(LinkTarget(userID: user.id, email: destination))

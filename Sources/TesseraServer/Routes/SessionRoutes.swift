@@ -22,7 +22,7 @@ struct SessionRoutes {
         let input = try await JSONRequest.decode(Login.self, from: request, context: context)
         let device = try Self.device(input.device)
         let deviceName = try Self.text(input.deviceName, field: "deviceName", limit: 100)
-        let user = try await authenticate(input)
+        let user = try await authenticate(input, session: context.sessionRef?.id)
         let ip = services.clientAddress.of(request, peer: context.peerAddress)
         let userAgent = request.headers[.userAgent].map { String($0.prefix(256)) }
         let started = try await services.sessions.start(
@@ -46,7 +46,7 @@ struct SessionRoutes {
     }
 
     /// The account a login request proves, by whichever method it names.
-    private func authenticate(_ input: Login) async throws -> User {
+    private func authenticate(_ input: Login, session: String?) async throws -> User {
         switch input.method {
         case "password":
             guard let login = input.login, let password = input.password, password.utf8.count <= 1024 else {
@@ -63,13 +63,13 @@ struct SessionRoutes {
                 throw APIError.invalidInput("'phone' and 'code' are required.", field: input.phone == nil ? "phone" : "code")
             }
             let number = try AccountInput.phone(phone)
-            return try await authenticate(code: code, sentTo: .phone(number), destination: number)
+            return try await authenticate(code: code, sentTo: .phone(number), destination: number, session: session)
         case "email":
             guard let email = input.email, let code = input.code else {
                 throw APIError.invalidInput("'email' and 'code' are required.", field: input.email == nil ? "email" : "code")
             }
             let address = try AccountInput.email(email)
-            return try await authenticate(code: code, sentTo: .email(address), destination: address)
+            return try await authenticate(code: code, sentTo: .email(address), destination: address, session: session)
         default:
             throw APIError.invalidInput("The login method must be 'password', 'sms' or 'email'.", field: "method")
         }
@@ -107,13 +107,14 @@ struct SessionRoutes {
 
     /// A login code check under the same back-off as passwords, per destination. The code
     /// proves the address: an e-mail login verifies it, and an SMS login with an unknown
-    /// number registers it when that is enabled.
-    private func authenticate(code: String, sentTo identifier: AccountIdentifier, destination: String) async throws -> User {
+    /// number registers it when that is enabled. `session` is the live session the request
+    /// presented, for a code bound to the session that asked for it.
+    private func authenticate(code: String, sentTo identifier: AccountIdentifier, destination: String, session: String?) async throws -> User {
         if let wait = try await services.loginThrottle.wait(for: destination) {
             services.metrics.login("too_many_attempts")
             throw TesseraError.tooManyAttempts(retryAfter: wait)
         }
-        guard try await services.codes.redeem(.login, to: destination, code: code) else {
+        guard try await services.codes.redeem(.login, to: destination, code: code, from: session) else {
             services.metrics.login("code_invalid")
             try await services.loginThrottle.recordFailure(for: destination)
             throw TesseraError.codeInvalid

@@ -34,10 +34,10 @@ public struct RedisCodeStore: CodeStore {
         ])
     }
 
-    public func redeem(slot: String, digest: String, policy: CodePolicy, now: Date) async throws -> CodeRedemption {
+    public func redeem(slot: String, digests: [String], policy: CodePolicy, now: Date) async throws -> CodeRedemption {
         let reply = try await CodeScripts.run(CodeScripts.redeem, on: client, keys: [codeKey(slot)], arguments: [
-            String(Timestamp.milliseconds(now)), digest, String(policy.maximumFailures), String(policy.lifetime.milliseconds),
-        ])
+            String(Timestamp.milliseconds(now)), String(policy.maximumFailures), String(policy.lifetime.milliseconds),
+        ] + digests)
         guard let accepted = reply.int else { throw CodeStoreError.unavailable("unexpected reply from redeem_code.lua") }
         return accepted == 1 ? .accepted : .rejected
     }

@@ -3,9 +3,9 @@
 -- tries exactly one right answer wins and every wrong one counts.
 -- KEYS[1]  the slot (see issue_code.lua)
 -- ARGV[1]  now (ms since 1970, from the calling node)
--- ARGV[2]  keyed hash of the code tried
--- ARGV[3]  wrong tries that burn a code
--- ARGV[4]  how long wrong tries are remembered after the first one (ms)
+-- ARGV[2]  wrong tries that burn a code
+-- ARGV[3]  how long wrong tries are remembered after the first one (ms)
+-- ARGV[4…] the keyed hashes the answer may have (unbound, and bound to the asking session)
 -- Returns 1 when accepted, 0 when rejected (wrong, expired, used, burned or never sent).
 local now = tonumber(ARGV[1])
 local record = redis.call('HMGET', KEYS[1], 'h', 'e', 'f', 'fr')
@@ -19,12 +19,16 @@ if (tonumber(record[4]) or 0) > now then
 end
 
 -- Equality of keyed hashes: the caller cannot choose hashes, so timing tells it nothing.
-if expiresAt > now and failures < tonumber(ARGV[3]) and record[1] == ARGV[2] then
+local matches = false
+for i = 4, #ARGV do
+  if record[1] == ARGV[i] then matches = true end
+end
+if expiresAt > now and failures < tonumber(ARGV[2]) and matches then
   redis.call('DEL', KEYS[1])
   return 1
 end
 
-if failures == 0 then forgetAt = now + tonumber(ARGV[4]) end
+if failures == 0 then forgetAt = now + tonumber(ARGV[3]) end
 failures = failures + 1
 redis.call('HSET', KEYS[1], 'f', string.format('%d', failures), 'fr', string.format('%d', forgetAt))
 redis.call('PEXPIRE', KEYS[1], string.format('%d', math.max(expiresAt, forgetAt) - now))

@@ -37,6 +37,40 @@ import TesseraStores
     }
 
     @Test(arguments: CodeStoreBackend.available)
+    func aCodeBoundToASessionIsRedeemedOnlyFromThatSession(_ backend: CodeStoreBackend) async throws {
+        let h = try backend.harness()
+        defer { Task { await h.close() } }
+        let ada = destination()
+        let code = try await h.codes.issue(.login, to: ada, boundTo: "visitor-session")
+        #expect(try await !h.codes.redeem(.login, to: ada, code: code))
+        #expect(try await !h.codes.redeem(.login, to: ada, code: code, from: "someone-else"))
+        #expect(try await h.codes.redeem(.login, to: ada, code: code, from: "visitor-session"))
+        #expect(try await !h.codes.redeem(.login, to: ada, code: code, from: "visitor-session"))
+    }
+
+    @Test(arguments: CodeStoreBackend.available)
+    func answersFromTheWrongSessionCountAsWrongTries(_ backend: CodeStoreBackend) async throws {
+        let h = try backend.harness()
+        defer { Task { await h.close() } }
+        let ada = destination()
+        let code = try await h.codes.issue(.login, to: ada, boundTo: "visitor-session")
+        for _ in 0..<h.codes.policy.maximumFailures {
+            #expect(try await !h.codes.redeem(.login, to: ada, code: code, from: "relay-session"))
+        }
+        #expect(try await !h.codes.redeem(.login, to: ada, code: code, from: "visitor-session"))
+    }
+
+    @Test(arguments: CodeStoreBackend.available)
+    func anUnboundCodeIsRedeemedFromAnySession(_ backend: CodeStoreBackend) async throws {
+        let h = try backend.harness()
+        defer { Task { await h.close() } }
+        let ada = destination()
+        let code = try await h.codes.issue(.verify, to: ada)
+        #expect(try await !h.codes.redeem(.verify, to: ada, code: wrong(code), from: "some-session"))
+        #expect(try await h.codes.redeem(.verify, to: ada, code: code, from: "some-session"))
+    }
+
+    @Test(arguments: CodeStoreBackend.available)
     func aCodeLivesFiveMinutes(_ backend: CodeStoreBackend) async throws {
         let h = try backend.harness()
         defer { Task { await h.close() } }
