@@ -23,7 +23,11 @@ faults_init() {
         TESSERA_BIN="$(swift build --show-bin-path)/tessera"
     fi
     [ -x "$TESSERA_BIN" ] || die "no tessera binary at $TESSERA_BIN"
+    # A cheap KDF for the user and the nodes: a debug build hashes at full cost in seconds,
+    # and these scripts are about answers, not speed.
+    export TESSERA_PASSWORD_COST=${TESSERA_PASSWORD_COST:-10}
     servers_init
+    if [ -n "${FAULTS_KEEP:-}" ]; then log "logs and data kept in $SERVERS_TMP"; fi
 }
 
 now() { date +%s.%N; }
