@@ -84,10 +84,11 @@ PY
 }
 
 # Only the node under measurement gets load; the other one idles.
+declare -A node_url node_token
 start_node memory
-memory_url=$NODE_URL memory_token=$NODE_TOKEN
+node_url[memory]=$NODE_URL node_token[memory]=$NODE_TOKEN
 start_node redis --redis-url "$REDIS_URL"
-redis_url=$NODE_URL redis_token=$NODE_TOKEN
+node_url[redis]=$NODE_URL node_token[redis]=$NODE_TOKEN
 
 run_wrk() { # run_wrk NAME URL [wrk args...]: prints requests/s
     local name=$1 url=$2 out
@@ -104,8 +105,7 @@ log "wrk -t$threads -c$connections -d$duration, $rounds rounds of live then sess
 results=()
 for round in $(seq 1 "$rounds"); do
     for store in memory redis; do
-        url_var=${store}_url token_var=${store}_token
-        url=${!url_var} token=${!token_var}
+        url=${node_url[$store]} token=${node_token[$store]}
         live_rps=$(run_wrk "$store live" "$url/health/live")
         printf 'round %d  %-6s GET /health/live  %10.0f requests/s\n' "$round" "$store" "$live_rps"
         session_rps=$(run_wrk "$store session" "$url/api/session" -H "Authorization: Bearer $token")

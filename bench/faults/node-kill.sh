@@ -21,7 +21,7 @@ start_postgres tessera_faults
 key=$(head -c 32 /dev/urandom | base64)
 port_a=$(free_port)
 port_b=$(free_port)
-# shellcheck disable=SC2086
+# shellcheck disable=SC2206 # NODE_ARGS is a list of words
 node_args=(--redis-url "$REDIS_URL" --database-url "$DATABASE_URL" --server-key "$key" ${NODE_ARGS:-})
 start_node a "$port_a" "${node_args[@]}"
 start_node b "$port_b" "${node_args[@]}"

@@ -13,6 +13,7 @@ cd "$(dirname "$0")/../.."
 . bench/faults/lib.sh
 
 down=${FAULT_DOWN:-5}
+# shellcheck disable=SC2119 # no extra packages
 faults_init
 
 # Persistence with fsync at every write, so the sessions outlive the kill.
