@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# How much a session check costs: GET /api/session (one Redis round trip) against
-# GET /health/live (no store) of the same release build on the Redis session store, with
-# wrk, alternating live, session, live, session in one run. Prints the requests/s of each
-# and the ratio session/live. See bench/README.md.
+# How much a session check costs: GET /api/session against GET /health/live (no store) of
+# the same node, for a node on the memory session store and one on Redis (one round trip),
+# with wrk, alternating live and session on each in one run. Prints the requests/s of each
+# and the ratio session/live per store. See bench/README.md.
 #
 # Environment: BENCH_DURATION (10s), BENCH_THREADS (2), BENCH_CONNECTIONS (32),
 # BENCH_ROUNDS (2), TESSERA_BIN (use this binary instead of building a release one).
@@ -40,12 +40,36 @@ fi
 servers_init
 start_redis
 
-port=$(free_port)
-url="http://127.0.0.1:$port"
-data="$SERVERS_TMP/tessera"
-mkdir -p "$data"
-start_group TERM "$SERVERS_TMP/tessera.log" "$bin" serve --host 127.0.0.1 --port "$port" \
-    --public-url "$url" --data-dir "$data" --redis-url "$REDIS_URL"
+live() { [ "$(http_status "$1/health/live")" = 200 ]; }
+
+# start_node NAME ARGS...: one node with its own data folder and user, logged in once.
+# Sets NODE_URL and NODE_TOKEN.
+start_node() {
+    local name=$1 port data password
+    shift
+    port=$(free_port)
+    NODE_URL="http://127.0.0.1:$port"
+    data="$SERVERS_TMP/$name"
+    mkdir -p "$data"
+    start_group TERM "$SERVERS_TMP/$name.log" "$bin" serve --host 127.0.0.1 --port "$port" \
+        --public-url "$NODE_URL" --data-dir "$data" "$@"
+    if ! wait_until 60 live "$NODE_URL"; then
+        tail -n 30 "$SERVERS_TMP/$name.log" >&2
+        die "tessera ($name) did not start"
+    fi
+    password="bench-$(python3 -c 'import secrets; print(secrets.token_urlsafe(16))')"
+    "$bin" user create --username bench --password "$password" --data-dir "$data" >/dev/null ||
+        die "tessera user create failed"
+    NODE_TOKEN=$(
+        BENCH_PASSWORD=$password python3 - "$NODE_URL" <<'PY'
+import json, os, sys, urllib.request
+body = json.dumps({"method": "password", "login": "bench", "password": os.environ["BENCH_PASSWORD"]})
+request = urllib.request.Request(sys.argv[1] + "/api/login", data=body.encode(),
+                                 headers={"Content-Type": "application/json"})
+print(json.load(urllib.request.urlopen(request, timeout=30))["token"])
+PY
+    ) || die "login failed"
+}
 
 http_status() { # http_status URL: prints the status code of a GET
     python3 - "$1" <<'PY'
@@ -58,29 +82,18 @@ except OSError:
     print(0)
 PY
 }
-live() { [ "$(http_status "$url/health/live")" = 200 ]; }
-if ! wait_until 60 live; then
-    tail -n 30 "$SERVERS_TMP/tessera.log" >&2
-    die "tessera did not start"
-fi
 
-password="bench-$(python3 -c 'import secrets; print(secrets.token_urlsafe(16))')"
-"$bin" user create --username bench --password "$password" --data-dir "$data" >/dev/null ||
-    die "tessera user create failed"
-token=$(
-    BENCH_PASSWORD=$password python3 - "$url" <<'PY'
-import json, os, sys, urllib.request
-body = json.dumps({"method": "password", "login": "bench", "password": os.environ["BENCH_PASSWORD"]})
-request = urllib.request.Request(sys.argv[1] + "/api/login", data=body.encode(),
-                                 headers={"Content-Type": "application/json"})
-print(json.load(urllib.request.urlopen(request, timeout=30))["token"])
-PY
-) || die "login failed"
+# Only the node under measurement gets load; the other one idles.
+declare -A node_url node_token
+start_node memory
+node_url[memory]=$NODE_URL node_token[memory]=$NODE_TOKEN
+start_node redis --redis-url "$REDIS_URL"
+node_url[redis]=$NODE_URL node_token[redis]=$NODE_TOKEN
 
-run_wrk() { # run_wrk NAME PATH [wrk args...]: prints requests/s
-    local name=$1 path=$2 out
+run_wrk() { # run_wrk NAME URL [wrk args...]: prints requests/s
+    local name=$1 url=$2 out
     shift 2
-    out=$(wrk -t"$threads" -c"$connections" -d"$duration" "$@" "$url$path")
+    out=$(wrk -t"$threads" -c"$connections" -d"$duration" "$@" "$url")
     if grep -q 'Non-2xx or 3xx responses' <<<"$out"; then
         printf '%s\n' "$out" >&2
         die "$name: some responses were not 2xx"
@@ -88,25 +101,30 @@ run_wrk() { # run_wrk NAME PATH [wrk args...]: prints requests/s
     awk '/^Requests\/sec:/ { print $2 }' <<<"$out"
 }
 
-log "wrk -t$threads -c$connections -d$duration, $rounds rounds of live then session"
-live_runs=()
-session_runs=()
+log "wrk -t$threads -c$connections -d$duration, $rounds rounds of live then session, per store"
+results=()
 for round in $(seq 1 "$rounds"); do
-    rps=$(run_wrk live /health/live)
-    live_runs+=("$rps")
-    printf 'round %d  GET /health/live   %10.0f requests/s\n' "$round" "$rps"
-    rps=$(run_wrk session /api/session -H "Authorization: Bearer $token")
-    session_runs+=("$rps")
-    printf 'round %d  GET /api/session   %10.0f requests/s\n' "$round" "$rps"
+    for store in memory redis; do
+        url=${node_url[$store]} token=${node_token[$store]}
+        live_rps=$(run_wrk "$store live" "$url/health/live")
+        printf 'round %d  %-6s GET /health/live  %10.0f requests/s\n' "$round" "$store" "$live_rps"
+        session_rps=$(run_wrk "$store session" "$url/api/session" -H "Authorization: Bearer $token")
+        printf 'round %d  %-6s GET /api/session  %10.0f requests/s\n' "$round" "$store" "$session_rps"
+        results+=("$store $live_rps $session_rps")
+    done
 done
 
-python3 - "${#live_runs[@]}" "${live_runs[@]}" "${session_runs[@]}" <<'PY'
+printf '%s\n' "${results[@]}" | python3 -c '
 import sys
-n = int(sys.argv[1])
-live = [float(x) for x in sys.argv[2:2 + n]]
-session = [float(x) for x in sys.argv[2 + n:]]
-mean_live, mean_session = sum(live) / n, sum(session) / n
-print(f"GET /health/live  {mean_live:10.0f} requests/s (mean of {n})")
-print(f"GET /api/session  {mean_session:10.0f} requests/s (mean of {n})")
-print(f"ratio session/live: {mean_session / mean_live:.2f}")
-PY
+from collections import defaultdict
+runs = defaultdict(list)
+for line in sys.stdin:
+    store, live, session = line.split()
+    runs[store].append((float(live), float(session)))
+for store, pairs in runs.items():
+    n = len(pairs)
+    live = sum(p[0] for p in pairs) / n
+    session = sum(p[1] for p in pairs) / n
+    print(f"{store:6}  /health/live {live:8.0f}  /api/session {session:8.0f} requests/s "
+          f"(mean of {n})  ratio session/live: {session / live:.2f}")
+'

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# What a password login costs beyond its key derivation: wrk on POST /api/login (scrypt
+# check, login back-off and rate limit in Redis, a new session, the JSON answer and cookie)
+# against the raw scrypt rate of the same machine with the same parameters
+# (bench/scrypt_rate.py), alternating in one run. Prints logins/s, hashes/s and the ratio
+# logins/hashes: 1.00 would mean everything but scrypt is free. See bench/README.md.
+#
+# Environment: BENCH_DURATION (10, seconds), BENCH_CONNECTIONS (4), BENCH_ROUNDS (2),
+# TESSERA_BIN (use this binary instead of building a release one).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib/servers.sh
+. scripts/lib/servers.sh
+
+duration=${BENCH_DURATION:-10}
+duration=${duration%s}
+connections=${BENCH_CONNECTIONS:-4}
+rounds=${BENCH_ROUNDS:-2}
+
+cleanup() {
+    trap - EXIT INT TERM
+    servers_stop_all
+    if [ -n "${SERVERS_TMP:-}" ]; then rm -rf "$SERVERS_TMP"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+ensure_debian_packages python3:python3 curl:curl redis-server:redis-server redis-cli:redis-tools wrk:wrk
+
+if [ -n "${TESSERA_BIN:-}" ]; then
+    bin=$TESSERA_BIN
+else
+    log "swift build -c release"
+    swift build -c release --product tessera
+    bin="$(swift build -c release --show-bin-path)/tessera"
+fi
+[ -x "$bin" ] || die "no tessera binary at $bin"
+
+servers_init
+start_redis
+
+port=$(free_port)
+url="http://127.0.0.1:$port"
+data="$SERVERS_TMP/tessera"
+mkdir -p "$data"
+# One client address logs in far more often than the default login rate allows.
+TESSERA_RATE_LIMIT_LOGIN=1000000/1m start_group TERM "$SERVERS_TMP/tessera.log" "$bin" serve \
+    --host 127.0.0.1 --port "$port" --public-url "$url" --data-dir "$data" --redis-url "$REDIS_URL"
+live() { curl -fs "$url/health/live" >/dev/null; }
+if ! wait_until 60 live; then
+    tail -n 30 "$SERVERS_TMP/tessera.log" >&2
+    die "tessera did not start"
+fi
+
+BENCH_PASSWORD="bench-$(python3 -c 'import secrets; print(secrets.token_urlsafe(16))')"
+export BENCH_PASSWORD
+"$bin" user create --username bench --password "$BENCH_PASSWORD" --data-dir "$data" >/dev/null ||
+    die "tessera user create failed"
+
+run_wrk() { # prints logins/s
+    local out
+    out=$(wrk -t1 -c"$connections" -d"${duration}s" --timeout 30s -s bench/login.lua "$url/api/login")
+    if grep -q 'Non-2xx or 3xx responses' <<<"$out"; then
+        printf '%s\n' "$out" >&2
+        die "some logins were not 2xx"
+    fi
+    awk '/^Requests\/sec:/ { print $2 }' <<<"$out"
+}
+
+log "$rounds rounds of ${duration} s: scrypt alone, then wrk -c$connections on POST /api/login"
+results=()
+for round in $(seq 1 "$rounds"); do
+    hashes=$(python3 bench/scrypt_rate.py "$duration")
+    printf 'round %d  scrypt alone      %8.2f hashes/s\n' "$round" "$hashes"
+    logins=$(run_wrk)
+    printf 'round %d  POST /api/login   %8.2f logins/s\n' "$round" "$logins"
+    results+=("$hashes $logins")
+done
+
+printf '%s\n' "${results[@]}" | python3 -c '
+import sys
+pairs = [tuple(map(float, line.split())) for line in sys.stdin]
+n = len(pairs)
+hashes = sum(p[0] for p in pairs) / n
+logins = sum(p[1] for p in pairs) / n
+print(f"scrypt {hashes:.2f} hashes/s, login {logins:.2f} logins/s (means of {n}); "
+      f"ratio login/scrypt: {logins / hashes:.2f}")
+'

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Redis memory per session: `INFO memory` (used_memory) of a fresh redis-server before and
+# after BENCH_SESSIONS password logins through one node, divided by the number of sessions.
+# Everything a live session keeps is counted: its hash, the user's session index, the
+# device index. The password hash is made cheap (TESSERA_PASSWORD_COST=10) so the logins,
+# not scrypt, set the pace; memory does not depend on it. See bench/README.md.
+#
+# Environment: BENCH_SESSIONS (10000), BENCH_USERS (100: sessions spread over this many
+# accounts), TESSERA_BIN (use this binary instead of building a release one).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib/servers.sh
+. scripts/lib/servers.sh
+
+sessions=${BENCH_SESSIONS:-10000}
+users=${BENCH_USERS:-100}
+
+cleanup() {
+    trap - EXIT INT TERM
+    servers_stop_all
+    if [ -n "${SERVERS_TMP:-}" ]; then rm -rf "$SERVERS_TMP"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+ensure_debian_packages python3:python3 curl:curl redis-server:redis-server redis-cli:redis-tools
+
+if [ -n "${TESSERA_BIN:-}" ]; then
+    bin=$TESSERA_BIN
+else
+    log "swift build -c release"
+    swift build -c release --product tessera
+    bin="$(swift build -c release --show-bin-path)/tessera"
+fi
+[ -x "$bin" ] || die "no tessera binary at $bin"
+
+servers_init
+start_redis
+export TESSERA_PASSWORD_COST=10
+
+port=$(free_port)
+url="http://127.0.0.1:$port"
+data="$SERVERS_TMP/tessera"
+mkdir -p "$data"
+TESSERA_RATE_LIMIT_LOGIN=1000000/1m start_group TERM "$SERVERS_TMP/tessera.log" "$bin" serve \
+    --host 127.0.0.1 --port "$port" --public-url "$url" --data-dir "$data" --redis-url "$REDIS_URL"
+live() { curl -fs "$url/health/live" >/dev/null; }
+if ! wait_until 60 live; then
+    tail -n 30 "$SERVERS_TMP/tessera.log" >&2
+    die "tessera did not start"
+fi
+
+BENCH_PASSWORD="bench-$(python3 -c 'import secrets; print(secrets.token_urlsafe(16))')"
+export BENCH_PASSWORD
+log "creating $users accounts"
+for i in $(seq 1 "$users"); do
+    "$bin" user create --username "bench$i" --password "$BENCH_PASSWORD" --data-dir "$data" \
+        >/dev/null 2>&1 || die "tessera user create bench$i failed"
+done
+
+used_memory() {
+    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" info memory | awk -F: '/^used_memory:/ { print $2 + 0 }'
+}
+# The first login creates the keys every later login shares (limits, scripts loaded).
+curl -fs -X POST "$url/api/login" -H 'Content-Type: application/json' \
+    -d "{\"method\":\"password\",\"login\":\"bench1\",\"password\":\"$BENCH_PASSWORD\"}" >/dev/null ||
+    die "the first login failed"
+before=$(used_memory)
+keys_before=$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" dbsize)
+
+log "$sessions logins over $users accounts"
+python3 - "$url" "$sessions" "$users" <<'PY' || die "logins failed"
+import http.client, json, os, sys, threading
+from urllib.parse import urlsplit
+url, total, users = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+parts = urlsplit(url)
+counter = iter(range(total))
+lock = threading.Lock()
+errors = []
+
+def worker():
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    while True:
+        with lock:
+            i = next(counter, None)
+        if i is None or errors:
+            return
+        body = json.dumps({"method": "password", "login": f"bench{i % users + 1}",
+                           "password": os.environ["BENCH_PASSWORD"], "device": f"d{i}"})
+        conn.request("POST", "/api/login", body=body, headers={"Content-Type": "application/json"})
+        response = conn.getresponse()
+        response.read()
+        if response.status != 200:
+            errors.append(response.status)
+
+threads = [threading.Thread(target=worker) for _ in range(4)]
+for t in threads: t.start()
+for t in threads: t.join()
+if errors:
+    sys.exit(f"a login answered {errors[0]}")
+PY
+after=$(used_memory)
+keys_after=$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" dbsize)
+
+python3 - "$sessions" "$before" "$after" "$keys_before" "$keys_after" <<'PY'
+import sys
+n, before, after, keys_before, keys_after = map(int, sys.argv[1:])
+print(f"used_memory {before} -> {after} bytes, keys {keys_before} -> {keys_after}, "
+      f"{n} sessions: {(after - before) / n:.0f} bytes per session")
+PY
