@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import TesseraCore
 
@@ -23,21 +24,21 @@ struct VerificationRoutes {
     }
 
     /// A page, as the link is opened in a browser. The link verifies the address it was
-    /// sent to, and only while the account still has that address.
+    /// sent to, and only while the account still has that address. The token is in the
+    /// URL, so the page sends no referrer anywhere (``HTMLPage`` never does).
     func verifyByLink(_ request: Request, context: TesseraRequestContext) async throws -> Response {
         let token = request.uri.queryParameters.get("token") ?? ""
+        let page = PageRequest(request, secure: services.cookie.secure)
+        let strings = page.strings
         if let target = try await services.codes.redeemLink(token),
            let user = try await services.accounts.find(.id(target.userID)), user.email == target.email {
             _ = try await services.accounts.markEmailVerified(user)
             context.logger.info("e-mail verified by link", metadata: ["user": "\(user.id)"])
-            return HTMLPage(
-                title: "E-mail address verified",
-                body: "<p>The address \(HTMLPage.escape(target.email)) is verified. You can close this page.</p>"
-            ).response(status: .ok)
+            let text = HTMLPage.escape(strings["verify_ok_text"] ?? "").replacingOccurrences(of: "{email}", with: HTMLPage.escape(target.email))
+            return page.page(title: strings["verify_ok_title"] ?? "", body: "<p role=\"status\">\(text)</p>\n<p><a href=\"/login\">\(HTMLPage.escape(strings["nav_login"] ?? ""))</a></p>\n")
+                .response(status: .ok, headers: page.cookies())
         }
-        return HTMLPage(
-            title: "This link does not work",
-            body: "<p>The link is wrong, expired or used already. Log in and ask for a new verification message.</p>"
-        ).response(status: .badRequest)
+        return page.page(title: strings["verify_bad_title"] ?? "", body: "<p role=\"alert\">\(HTMLPage.escape(strings["verify_bad_text"] ?? ""))</p>\n")
+            .response(status: .badRequest, headers: page.cookies())
     }
 }
