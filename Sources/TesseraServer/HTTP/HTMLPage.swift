@@ -4,7 +4,7 @@ import NIOCore
 
 /// A page people read in a browser — the pages under `Pages/`, a verification link's
 /// answer, the dev outbox, the CAS sign-in form — in the one layout (`layout.mustache`):
-/// escaped text, only our own script and stylesheet, never framed, nothing sent on to
+/// escaped text, only our own script and stylesheet, never framed, no referrer sent to
 /// other sites.
 ///
 /// ```swift
@@ -18,6 +18,10 @@ struct HTMLPage {
     var language: PageLanguage = .english
     /// The same page in the other language, for the switch in the header; none when nil.
     var switchHref: String?
+    /// `same-origin`: other sites learn nothing, and our own form posts keep their `Origin`
+    /// (under `no-referrer` a browser sends `Origin: null`, which the origin check refuses).
+    /// Pages whose URL carries a secret use `no-referrer`.
+    var referrerPolicy = "same-origin"
 
     static let contentSecurityPolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
@@ -31,7 +35,7 @@ struct HTMLPage {
         let bytes = Array(html.utf8)
         var headers: HTTPFields = [
             .contentType: "text/html; charset=utf-8", .contentLength: String(bytes.count), .cacheControl: "no-store",
-            .referrerPolicy: "no-referrer", .xContentTypeOptions: "nosniff", .xFrameOptions: "DENY",
+            .referrerPolicy: referrerPolicy, .xContentTypeOptions: "nosniff", .xFrameOptions: "DENY",
             .contentSecurityPolicy: Self.contentSecurityPolicy, .contentLanguage: language.rawValue,
         ]
         headers.append(contentsOf: extra)

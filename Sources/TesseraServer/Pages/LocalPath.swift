@@ -2,7 +2,7 @@ import Foundation
 
 /// Where a page may send the browser after login: a path on this server only. Anything
 /// that a browser could read as another origin — `//host`, `/\host`, a scheme, control
-/// characters, or any of these hidden behind one more round of percent-encoding — is
+/// characters, or any of these hidden behind rounds of percent-encoding (deeper than three is refused outright) — is
 /// refused, and the default is used instead.
 ///
 /// ```swift
@@ -16,9 +16,15 @@ struct LocalPath: Sendable, Equatable {
     private init(checked text: String) { self.text = text }
 
     init?(_ raw: String?) {
-        guard let raw, raw.utf8.count <= 1024, Self.isLocal(raw) else { return nil }
-        // A second decoding must not turn it into something else that is not local either.
-        guard let decoded = raw.removingPercentEncoding, Self.isLocal(decoded) else { return nil }
+        guard let raw, raw.utf8.count <= 1024 else { return nil }
+        // However often something along the way decodes it again, it stays local.
+        var layer = raw
+        for _ in 0..<4 {
+            guard Self.isLocal(layer), let decoded = layer.removingPercentEncoding else { return nil }
+            if decoded == layer { break }
+            layer = decoded
+        }
+        guard Self.isLocal(layer), !layer.contains("%") else { return nil }
         text = raw
     }
 
