@@ -63,7 +63,8 @@ def test_register_verify_login_and_revoke_from_another_browser(node, browser):
 
     login_in_browser(first, node, username, password)
     assert first.find_element(By.ID, "profile-username").text == username
-    assert "verified" in first.find_element(By.CSS_SELECTOR, ".profile").text
+    profile = first.find_element(By.CSS_SELECTOR, ".profile").text
+    assert f"{email} (verified)" in profile and "nil" not in profile
     assert len(first.find_elements(By.CSS_SELECTOR, "#devices .device")) == 1
 
     second = browser()

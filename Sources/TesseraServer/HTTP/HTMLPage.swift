@@ -28,10 +28,12 @@ struct HTMLPage {
         + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
     func response(status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
-        let html = PageTemplates.render("layout", [
+        var context: [String: Any] = [
             "lang": language.rawValue, "otherLang": language.other.rawValue, "title": title, "content": body,
-            "switchHref": switchHref as Any, "t": PageStrings.table(language),
-        ])
+            "t": PageStrings.table(language),
+        ]
+        if let switchHref { context["switchHref"] = switchHref }
+        let html = PageTemplates.render("layout", context)
         let bytes = Array(html.utf8)
         var headers: HTTPFields = [
             .contentType: "text/html; charset=utf-8", .contentLength: String(bytes.count), .cacheControl: "no-store",

@@ -83,20 +83,20 @@ struct AccountPage {
 
     private func render(_ page: PageRequest, identity: Identity, message: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
         let user = identity.user
+        // Absent values stay out of the context: mustache would print an optional's "nil".
         let sessions = try await services.sessions.sessions(of: user.id).map { session -> [String: Any] in
-            [
-                "id": session.id, "device": session.device, "deviceName": session.deviceName as Any, "ip": session.ip ?? "",
-                "userAgent": session.userAgent ?? "", "lastSeenAt": RFC3339.format(session.lastSeenAt),
-                "current": session.id == identity.session.id,
+            var view: [String: Any] = [
+                "id": session.id, "device": session.device, "ip": session.ip ?? "", "userAgent": session.userAgent ?? "",
+                "lastSeenAt": RFC3339.format(session.lastSeenAt), "current": session.id == identity.session.id,
             ]
+            if let name = session.deviceName { view["deviceName"] = name }
+            return view
         }
-        var values: [String: Any] = [
-            "user": [
-                "username": user.username as Any, "email": user.email as Any, "phone": user.phone as Any,
-                "emailVerified": user.emailVerified,
-            ] as [String: Any],
-            "sessions": sessions,
-        ]
+        var profile: [String: Any] = ["emailVerified": user.emailVerified]
+        if let username = user.username { profile["username"] = username }
+        if let email = user.email { profile["email"] = email }
+        if let phone = user.phone { profile["phone"] = phone }
+        var values: [String: Any] = ["user": profile, "sessions": sessions]
         if let message { values["message"] = message }
         return page.respond("account", title: "account_title", values, status: status)
     }
