@@ -204,3 +204,43 @@ def test_both_languages_render(node, browser):
     driver.find_element(By.CSS_SELECTOR, "a.lang").click()
     wait_until(driver, EC.text_to_be_present_in_element((By.TAG_NAME, "h1"), "Log in"))
     assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+
+
+def test_admin_page_finds_kicks_out_disables_and_sets_roles(node, api):
+    admin_name, admin_password = api.make_admin(node)
+    tag = secrets.token_hex(4)
+    password = e2e.strong_password()
+    created = requests.post(f"{node.url}/api/accounts", json={"username": f"fay_{tag}", "password": password},
+                            timeout=30).json()["user"]
+    target = requests.post(f"{node.url}/api/login", json={"method": "password", "login": f"fay_{tag}",
+                                                          "password": password}, timeout=30).json()["token"]
+
+    def login(name, secret):
+        session = requests.Session()
+        csrf = form_token(session, f"{node.url}/login")
+        session.post(f"{node.url}/login", data={"csrf": csrf, "login": name, "password": secret}, timeout=30)
+        return session, csrf
+
+    plain, _ = login(f"fay_{tag}", password)
+    assert plain.get(f"{node.url}/admin", timeout=30).status_code == 403
+
+    admin, csrf = login(admin_name, admin_password)
+    page = admin.get(f"{node.url}/admin", params={"query": f"fay_{tag}", "user": created["id"]}, timeout=30)
+    assert page.status_code == 200 and f"fay_{tag}" in page.text and "python-requests" in page.text
+
+    def act(action, **fields):
+        return admin.post(f"{node.url}/admin/users/{created['id']}/{action}", data={"csrf": csrf, **fields},
+                          allow_redirects=False, timeout=30)
+
+    assert act("kickout").status_code == 303
+    refused = requests.get(f"{node.url}/api/session", headers={"Authorization": f"Bearer {target}"}, timeout=30)
+    assert refused.json()["error"]["code"] == "KICKED_OUT"
+    assert act("disable").status_code == 303
+    assert requests.post(f"{node.url}/api/login", json={"method": "password", "login": f"fay_{tag}",
+                                                        "password": password}, timeout=30).status_code == 403
+    assert act("enable").status_code == 303
+    assert act("roles", roles="editor, support").status_code == 303
+    [found] = admin.get(f"{node.url}/api/admin/users", params={"query": f"fay_{tag}"}, timeout=30).json()["users"]
+    assert sorted(found["roles"]) == ["editor", "support"]
+    assert admin.post(f"{node.url}/admin/users/{created['id']}/disable", data={}, allow_redirects=False,
+                      timeout=30).status_code == 403

@@ -196,8 +196,8 @@ public enum TesseraApp {
 
 extension TesseraApp {
     /// The pages people use (`Pages/`): login and registration, which count against the
-    /// login and registration rates when posted, and the account page behind a redirect to
-    /// the login page.
+    /// login and registration rates when posted, and the account and admin pages behind a
+    /// redirect to the login page.
     static func addPages(
         to router: Router<TesseraRequestContext>, services: TesseraServices, session: SessionMiddleware, table: RouteTable
     ) {
@@ -221,6 +221,13 @@ extension TesseraApp {
             .route(.post, "/account/sessions/revoke-others", in: table, use: account.revokeOthers)
             .route(.post, "/account/sessions/{id}/revoke", in: table, use: account.revoke)
             .route(.post, "/account/password", in: table, use: account.changePassword)
+        let admin = AdminPage(services: services)
+        router.group().add(middleware: onLoop).add(middleware: session).add(middleware: RequirePageLogin())
+            .route(.get, "/admin", in: table, use: admin.page)
+            .route(.post, "/admin/users/{id}/kickout", in: table, use: admin.action { $0.kickout })
+            .route(.post, "/admin/users/{id}/disable", in: table, use: admin.action { $0.disable })
+            .route(.post, "/admin/users/{id}/enable", in: table, use: admin.action { $0.enable })
+            .route(.post, "/admin/users/{id}/roles", in: table, use: admin.action { $0.setRoles })
     }
 }
 

@@ -12,7 +12,7 @@ import Mustache
 enum PageTemplates {
     static let library: MustacheLibrary = {
         var templates: [String: MustacheTemplate] = [:]
-        for name in ["layout", "login", "register", "account"] {
+        for name in ["layout", "login", "register", "account", "admin"] {
             // The templates ship inside the binary's bundle; a missing or broken one is a
             // packaging fault that no request could recover from.
             guard let url = Bundle.module.url(forResource: name, withExtension: "mustache", subdirectory: "Templates"),
