@@ -41,6 +41,8 @@ let package = Package(
         // swift-nio-ssl, which the SMTP sender uses for STARTTLS and smtps.
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
+        // The pages' templates (logic-less, Hummingbird's own, no code generation step).
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.0.0"),
     ],
     targets: [
         .target(
@@ -111,7 +113,9 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
+            resources: [.copy("Pages/Templates"), .copy("Pages/Static")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -239,3 +239,38 @@ def api(cli):
         assert_error=e2e.assert_error,
         assert_refused=e2e.assert_refused,
     )
+
+
+# --- browsers -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def browser():
+    """`browser(width=1280, height=900, language="en")` -> a headless Chromium (selenium
+    WebDriver) with its own profile, so two of them are two devices; quit at teardown."""
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        missing("selenium is not installed")
+    chromium = e2e.require_binary("chromium", "/usr/bin/chromium-browser")
+    driver_path = e2e.require_binary("chromedriver")
+    if not chromium or not driver_path:
+        missing("chromium and chromedriver are not installed")
+    drivers = []
+
+    def start(width: int = 1280, height: int = 900, language: str = "en"):
+        options = webdriver.ChromeOptions()
+        options.binary_location = chromium
+        for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     f"--window-size={width},{height}", f"--lang={language}"):
+            options.add_argument(flag)
+        options.add_experimental_option("prefs", {"intl.accept_languages": language})
+        driver = webdriver.Chrome(service=Service(driver_path), options=options)
+        driver.set_page_load_timeout(60)
+        drivers.append(driver)
+        return driver
+
+    yield start
+    for driver in drivers:
+        driver.quit()

@@ -32,6 +32,8 @@ def test_auth_request_protects_the_app_and_sends_browsers_to_login(start_node, n
         assert anonymous.status_code == 302
         assert anonymous.headers["Location"] == f"{origin}/cas/login?service={origin}/app/orders"
         assert anonymous.headers["X-Tessera-Reason"] == "NOT_LOGGED_IN"
+        style = requests.get(f"{proxy.url}/static/tessera.css", allow_redirects=False, timeout=e2e.TIMEOUT)
+        assert style.status_code == 200 and style.headers["Content-Type"].startswith("text/css")
         forged = requests.get(f"{proxy.url}/app/orders", headers={"X-Tessera-User-Id": "root"},
                               allow_redirects=False, timeout=e2e.TIMEOUT)
         assert forged.status_code == 302

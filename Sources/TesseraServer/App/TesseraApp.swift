@@ -182,6 +182,8 @@ public enum TesseraApp {
         router.group().add(middleware: onLoop).add(middleware: RateLimitMiddleware(rule: services.loginRate, services: services))
             .route(.post, "/cas/login", in: table, use: cas.login)
 
+        addPages(to: router, services: services, session: session, table: table)
+
         let admin = AdminRoutes(services: services)
         router.group().add(middleware: onLoop).add(middleware: session).add(middleware: RequireRole(role: "admin"))
             .route(.get, "/api/admin/users", in: table, use: admin.users)
@@ -192,6 +194,43 @@ public enum TesseraApp {
             .route(.put, "/api/admin/users/{id}/roles", in: table, use: admin.setRoles)
             .route(.post, "/api/admin/push", in: table, use: events.push)
         return router
+    }
+}
+
+extension TesseraApp {
+    /// The pages people use (`Pages/`): login and registration, which count against the
+    /// login and registration rates when posted, and the account and admin pages behind a
+    /// redirect to the login page.
+    static func addPages(
+        to router: Router<TesseraRequestContext>, services: TesseraServices, session: SessionMiddleware, table: RouteTable
+    ) {
+        let onLoop = EventLoopAffinityMiddleware()
+        let files = StaticFiles()
+        router.group().route(.get, "/static/tessera.js", in: table, use: files.script)
+            .route(.get, "/static/tessera.css", in: table, use: files.style)
+        let login = LoginPages(services: services)
+        let register = RegisterPage(services: services)
+        router.group().add(middleware: onLoop).add(middleware: session)
+            .route(.get, "/login", in: table, use: login.page)
+            .route(.get, "/register", in: table, use: register.page)
+            .route(.post, "/logout", in: table, use: login.logout)
+        router.group().add(middleware: onLoop).add(middleware: RateLimitMiddleware(rule: services.loginRate, services: services))
+            .route(.post, "/login", in: table, use: login.submit)
+        router.group().add(middleware: onLoop).add(middleware: RateLimitMiddleware(rule: services.registrationRate, services: services))
+            .route(.post, "/register", in: table, use: register.submit)
+        let account = AccountPage(services: services)
+        router.group().add(middleware: onLoop).add(middleware: session).add(middleware: RequirePageLogin())
+            .route(.get, "/account", in: table, use: account.page)
+            .route(.post, "/account/sessions/revoke-others", in: table, use: account.revokeOthers)
+            .route(.post, "/account/sessions/{id}/revoke", in: table, use: account.revoke)
+            .route(.post, "/account/password", in: table, use: account.changePassword)
+        let admin = AdminPage(services: services)
+        router.group().add(middleware: onLoop).add(middleware: session).add(middleware: RequirePageLogin())
+            .route(.get, "/admin", in: table, use: admin.page)
+            .route(.post, "/admin/users/{id}/kickout", in: table, use: admin.action { $0.kickout })
+            .route(.post, "/admin/users/{id}/disable", in: table, use: admin.action { $0.disable })
+            .route(.post, "/admin/users/{id}/enable", in: table, use: admin.action { $0.enable })
+            .route(.post, "/admin/users/{id}/roles", in: table, use: admin.action { $0.setRoles })
     }
 }
 

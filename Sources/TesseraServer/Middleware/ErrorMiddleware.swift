@@ -5,7 +5,8 @@ import TesseraCore
 /// The outermost middleware: whatever a route or the router throws leaves as the API's JSON
 /// error shape. Unknown paths are 404 `NOT_FOUND`; a known path with another method is 405
 /// `METHOD_NOT_ALLOWED` with `Allow`. Anything unexpected is logged and answered 500 without
-/// detail (a bug: every expected failure has its own code).
+/// detail (a bug: every expected failure has its own code). A rule's refusal speaks
+/// Simplified Chinese to a caller who asks for it (``PageLanguage``).
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = TesseraRequestContext
     let routes: RouteTable
@@ -16,7 +17,9 @@ struct ErrorMiddleware: RouterMiddleware {
         } catch let error as APIError {
             return try error.response(from: request, context: context)
         } catch let error as TesseraError {
-            return try APIError(error).response(from: request, context: context)
+            var answer = APIError(error)
+            if PageLanguage(request) == .chinese { answer.message = error.simplifiedChineseMessage }
+            return try answer.response(from: request, context: context)
         } catch let error as AccountStoreError {
             context.logger.error("account store failed", metadata: ["error": "\(error)"])
             return try APIError(.storeUnavailable).response(from: request, context: context)

@@ -52,12 +52,7 @@ struct SessionRoutes {
             guard let login = input.login, let password = input.password, password.utf8.count <= 1024 else {
                 throw APIError.invalidInput("'login' and 'password' are required.", field: input.login == nil ? "login" : "password")
             }
-            let user = try await authenticate(login: login, password: password)
-            if services.loginRequiresVerifiedEmail, user.email != nil, !user.emailVerified {
-                services.metrics.login("email_not_verified")
-                throw TesseraError.emailNotVerified
-            }
-            return user
+            return try await passwordLogin(login: login, password: password)
         case "sms":
             guard let phone = input.phone, let code = input.code else {
                 throw APIError.invalidInput("'phone' and 'code' are required.", field: input.phone == nil ? "phone" : "code")
@@ -81,6 +76,17 @@ struct SessionRoutes {
     private func anonymousToken(in request: Request) -> String? {
         guard services.anonymousSessions, let presented = PresentedToken(in: request, cookie: services.cookie) else { return nil }
         return presented.fromCookie && !services.origin.allows(request) ? nil : presented.token
+    }
+
+    /// A password login as `POST /api/login` and the login page make it: the password
+    /// check, then the policy on unverified e-mail addresses.
+    func passwordLogin(login: String, password: String) async throws -> User {
+        let user = try await authenticate(login: login, password: password)
+        if services.loginRequiresVerifiedEmail, user.email != nil, !user.emailVerified {
+            services.metrics.login("email_not_verified")
+            throw TesseraError.emailNotVerified
+        }
+        return user
     }
 
     /// The password check under the login back-off: while an identifier must wait, its

@@ -1,3 +1,5 @@
+import Foundation
+import HTTPTypes
 import Hummingbird
 import TesseraCore
 
@@ -23,21 +25,24 @@ struct VerificationRoutes {
     }
 
     /// A page, as the link is opened in a browser. The link verifies the address it was
-    /// sent to, and only while the account still has that address.
+    /// sent to, and only while the account still has that address. The token is in the
+    /// URL, so the page sends no referrer at all, not even to this site.
     func verifyByLink(_ request: Request, context: TesseraRequestContext) async throws -> Response {
         let token = request.uri.queryParameters.get("token") ?? ""
+        let page = PageRequest(request, secure: services.cookie.secure)
+        let strings = page.strings
+        func answer(_ title: String, _ body: String, _ status: HTTPResponse.Status) -> Response {
+            var html = page.page(title: title, body: body)
+            html.referrerPolicy = "no-referrer"
+            return html.response(status: status, headers: page.cookies())
+        }
         if let target = try await services.codes.redeemLink(token),
            let user = try await services.accounts.find(.id(target.userID)), user.email == target.email {
             _ = try await services.accounts.markEmailVerified(user)
             context.logger.info("e-mail verified by link", metadata: ["user": "\(user.id)"])
-            return HTMLPage(
-                title: "E-mail address verified",
-                body: "<p>The address \(HTMLPage.escape(target.email)) is verified. You can close this page.</p>"
-            ).response(status: .ok)
+            let text = HTMLPage.escape(strings["verify_ok_text"] ?? "").replacingOccurrences(of: "{email}", with: HTMLPage.escape(target.email))
+            return answer(strings["verify_ok_title"] ?? "", "<p role=\"status\">\(text)</p>\n<p><a href=\"/login\">\(HTMLPage.escape(strings["nav_login"] ?? ""))</a></p>\n", .ok)
         }
-        return HTMLPage(
-            title: "This link does not work",
-            body: "<p>The link is wrong, expired or used already. Log in and ask for a new verification message.</p>"
-        ).response(status: .badRequest)
+        return answer(strings["verify_bad_title"] ?? "", "<p role=\"alert\">\(HTMLPage.escape(strings["verify_bad_text"] ?? ""))</p>\n", .badRequest)
     }
 }

@@ -30,7 +30,7 @@ public final class SQLiteAccountStore: AccountStore {
         self.pool = SQLiteConnectionPool(path: path, maximumConnections: Self.maximumConnections, logger: logger)
         do {
             try await withConnection { connection in
-                _ = try await connection.query("PRAGMA journal_mode = WAL")
+                try await Self.useWriteAheadLog(connection)
                 try await Self.migrate(connection, logger: logger)
             }
         } catch {
@@ -157,6 +157,20 @@ public final class SQLiteAccountStore: AccountStore {
             return AccountStoreError.unavailable("SQLite: \(error)")
         default:
             return AccountStoreError.unavailable("SQLite: \(error)")
+        }
+    }
+
+    /// Switching a new file to WAL needs it to itself: a second process opening the same new
+    /// file at the same moment makes the switch fail as busy at once (the busy timeout does
+    /// not cover it), so the switch is tried again for up to a second.
+    private static func useWriteAheadLog(_ connection: SQLiteConnection) async throws {
+        for attempt in 1... {
+            do {
+                _ = try await connection.query("PRAGMA journal_mode = WAL")
+                return
+            } catch let error as SQLiteError where error.reason == .busy && attempt < 50 {
+                try await Task.sleep(for: .milliseconds(20))
+            }
         }
     }
 
