@@ -12,29 +12,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib/servers.sh
 . scripts/lib/servers.sh
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 sessions=${BENCH_SESSIONS:-10000}
 users=${BENCH_USERS:-100}
 
-cleanup() {
-    trap - EXIT INT TERM
-    servers_stop_all
-    if [ -n "${SERVERS_TMP:-}" ]; then rm -rf "$SERVERS_TMP"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_cleanup_on_exit
 
 ensure_debian_packages python3:python3 curl:curl redis-server:redis-server redis-cli:redis-tools
 
-if [ -n "${TESSERA_BIN:-}" ]; then
-    bin=$TESSERA_BIN
-else
-    log "swift build -c release"
-    swift build -c release --product tessera
-    bin="$(swift build -c release --show-bin-path)/tessera"
-fi
-[ -x "$bin" ] || die "no tessera binary at $bin"
+bin=$(release_binary tessera "${TESSERA_BIN:-}")
 
 servers_init
 start_redis

@@ -10,31 +10,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib/servers.sh
 . scripts/lib/servers.sh
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 requests=${BENCH_REQUESTS:-1000000}
 clients=${BENCH_CLIENTS:-4}
 depth=${BENCH_DEPTH:-16}
 rounds=${BENCH_ROUNDS:-2}
 
-cleanup() {
-    trap - EXIT INT TERM
-    servers_stop_all
-    if [ -n "${SERVERS_TMP:-}" ]; then rm -rf "$SERVERS_TMP"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_cleanup_on_exit
 
 ensure_debian_packages python3:python3 redis-server:redis-server redis-benchmark:redis-tools
 
-if [ -n "${RESP_BENCH_BIN:-}" ]; then
-    bin=$RESP_BENCH_BIN
-else
-    log "swift build -c release --product resp-bench"
-    swift build -c release --product resp-bench
-    bin="$(swift build -c release --show-bin-path)/resp-bench"
-fi
-[ -x "$bin" ] || die "no resp-bench binary at $bin"
+bin=$(release_binary resp-bench "${RESP_BENCH_BIN:-}")
 
 servers_init
 start_redis

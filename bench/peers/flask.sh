@@ -10,20 +10,15 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=scripts/lib/servers.sh
 . scripts/lib/servers.sh
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 duration=${BENCH_DURATION:-10s}
 threads=${BENCH_THREADS:-2}
 connections=${BENCH_CONNECTIONS:-32}
 rounds=${BENCH_ROUNDS:-2}
 
-cleanup() {
-    trap - EXIT INT TERM
-    servers_stop_all
-    if [ -n "${SERVERS_TMP:-}" ]; then rm -rf "$SERVERS_TMP"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_cleanup_on_exit
 
 ensure_debian_packages python3:python3 curl:curl redis-server:redis-server redis-cli:redis-tools wrk:wrk
 if ! python3 -c 'import flask, flask_session, redis, gunicorn' 2>/dev/null; then
