@@ -38,6 +38,18 @@ import TesseraSSO
         }
     }
 
+    @Test func theSignInPagesSpeakTheVisitorsLanguage() async throws {
+        try await node().test { client in
+            let form = try await client.call(.get, "/cas/login?service=\(Self.service.queryEscaped)", headers: [.acceptLanguage: "zh-CN,zh;q=0.9"])
+            let html = String(decoding: form.body, as: UTF8.self)
+            #expect(form.status == .ok && html.contains("用户名、邮箱或手机号") && !html.contains("Username, e-mail or phone"))
+            let english = String(decoding: try await client.call(.get, "/cas/login?service=\(Self.service.queryEscaped)").body, as: UTF8.self)
+            #expect(english.contains("Username, e-mail or phone"))
+            let unknown = try await client.call(.get, "/cas/login?service=https://evil.example/&lang=zh-Hans")
+            #expect(unknown.status == .badRequest && String(decoding: unknown.body, as: UTF8.self).contains("未知的应用"))
+        }
+    }
+
     @Test func aSignedInBrowserGetsATicketWithoutTheForm() async throws {
         try await node().test { client in
             try await client.register("boris")

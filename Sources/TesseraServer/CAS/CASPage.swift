@@ -8,25 +8,31 @@ import Hummingbird
 enum CASPage {
     /// The login form. `service` and `renew` ride along as hidden fields; `csrf` is the value
     /// of the form's cookie.
-    static func login(service: String?, renew: Bool, csrf: String, login: String = "", message: String? = nil) -> HTMLPage {
+    static func login(
+        service: String?, renew: Bool, csrf: String, login: String = "", message: String? = nil, language: PageLanguage
+    ) -> HTMLPage {
+        let t = PageStrings.table(language)
         var html = ""
         if let message { html += "<p role=\"alert\">\(HTMLPage.escape(message))</p>\n" }
         html += """
             <form method="post" action="/cas/login">
-            <p><label for="username">Username, e-mail or phone</label><br>\
+            <p><label for="username">\(HTMLPage.escape(t["login_login"] ?? ""))</label><br>\
             <input id="username" name="username" autocomplete="username" required value="\(HTMLPage.escape(login))"></p>
-            <p><label for="password">Password</label><br>\
+            <p><label for="password">\(HTMLPage.escape(t["login_password"] ?? ""))</label><br>\
             <input id="password" name="password" type="password" autocomplete="current-password" required></p>
             <input type="hidden" name="csrf" value="\(HTMLPage.escape(csrf))">
 
             """
         if let service { html += "<input type=\"hidden\" name=\"service\" value=\"\(HTMLPage.escape(service))\">\n" }
         if renew { html += "<input type=\"hidden\" name=\"renew\" value=\"true\">\n" }
-        html += "<p><button type=\"submit\">Sign in</button></p>\n</form>\n"
-        return HTMLPage(title: "Sign in", body: html)
+        html += "<p><button type=\"submit\">\(HTMLPage.escape(t["login_submit"] ?? ""))</button></p>\n</form>\n"
+        return HTMLPage(title: t["login_title"] ?? "", body: html, language: language)
     }
 
-    static func notice(_ title: String, _ text: String) -> HTMLPage {
-        HTMLPage(title: title, body: "<p>\(HTMLPage.escape(text))</p>\n")
+    /// A one-paragraph page: `key` names its title (`<key>_title`) and text (`<key>_text`)
+    /// in ``PageStrings``.
+    static func notice(_ key: String, language: PageLanguage) -> HTMLPage {
+        let t = PageStrings.table(language)
+        return HTMLPage(title: t[key + "_title"] ?? "", body: "<p>\(HTMLPage.escape(t[key + "_text"] ?? ""))</p>\n", language: language)
     }
 }

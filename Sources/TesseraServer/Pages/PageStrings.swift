@@ -14,6 +14,15 @@ enum PageStrings {
     }
 
     static let english: [String: String] = [
+        "cas_signed_in_title": "Signed in",
+        "cas_signed_in_text": "You are signed in. You can close this page.",
+        "cas_signed_out_title": "Signed out",
+        "cas_signed_out_text": "You are signed out.",
+        "cas_expired_title": "Sign-in expired",
+        "cas_expired_text": "This sign-in form is no longer valid. Open the sign-in page again.",
+        "cas_unknown_title": "Unknown application",
+        "cas_unknown_text": "The application that sent you here is not registered with this sign-in service.",
+        "cas_missing": "Enter your username, e-mail or phone, and your password.",
         "site": "Tessera",
         "lang_switch": "中文",
         "nav_account": "Account",
@@ -94,6 +103,15 @@ enum PageStrings {
     ]
 
     static let chinese: [String: String] = [
+        "cas_signed_in_title": "已登录",
+        "cas_signed_in_text": "您已登录，可以关闭此页面。",
+        "cas_signed_out_title": "已退出",
+        "cas_signed_out_text": "您已退出登录。",
+        "cas_expired_title": "登录表单已过期",
+        "cas_expired_text": "此登录表单已失效，请重新打开登录页面。",
+        "cas_unknown_title": "未知的应用",
+        "cas_unknown_text": "将您带到这里的应用没有在本登录服务中注册。",
+        "cas_missing": "请输入用户名、邮箱或手机号，以及密码。",
         "lang_switch": "English",
         "nav_account": "我的账户",
         "nav_admin": "管理",

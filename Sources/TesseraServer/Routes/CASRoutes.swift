@@ -23,10 +23,10 @@ struct CASRoutes {
         let gateway = Self.flag(query["gateway"]) && !renew
         let service = query["service"].flatMap { $0.isEmpty ? nil : $0 }
         let match = service.flatMap { cas.registry.match($0) }
-        if service != nil && match == nil { return Self.unknownService() }
+        if service != nil && match == nil { return Self.unknownService(request) }
         if !renew, let (session, userID) = try await liveSession(request) {
             guard let match else {
-                return CASPage.notice("Signed in", "You are signed in. You can close this page.").response()
+                return CASPage.notice("cas_signed_in", language: PageLanguage(request)).response()
             }
             let ticket = try await cas.issueTicket(for: match, session: session, userID: userID, fromNewLogin: false, now: services.sessions.clock.now())
             return Self.redirect(to: CASServer.location(of: match, ticket: ticket), status: .found)
@@ -47,17 +47,17 @@ struct CASRoutes {
         let service = form["service"].flatMap { $0.isEmpty ? nil : $0 }
         let renew = Self.flag(form["renew"])
         let match = service.flatMap { cas.registry.match($0) }
-        if service != nil && match == nil { return Self.unknownService() }
+        if service != nil && match == nil { return Self.unknownService(request) }
         guard services.origin.allows(request), let cookie = Self.cookie(Self.csrfCookie, in: request), let sent = form["csrf"],
               !cookie.isEmpty, ConstantTime.equals(Array(cookie.utf8), Array(sent.utf8))
         else {
-            return CASPage.notice("Sign-in expired", "This sign-in form is no longer valid. Open the sign-in page again.")
+            return CASPage.notice("cas_expired", language: PageLanguage(request))
                 .response(status: .forbidden)
         }
         let login = form["username"] ?? ""
         guard let password = form["password"], !login.isEmpty, !password.isEmpty, login.count <= 320, password.utf8.count <= 1024 else {
             return loginForm(request, service: match?.url.text, renew: renew, login: String(login.prefix(320)),
-                        message: "Enter your username, e-mail or phone, and your password.", status: .badRequest)
+                        message: PageStrings.table(PageLanguage(request))["cas_missing"], status: .badRequest)
         }
         let user: User
         do {
@@ -68,7 +68,8 @@ struct CASRoutes {
                 let status = APIError(error).status
                 var headers: HTTPFields = [:]
                 if case .tooManyAttempts(let wait) = error { headers[.retryAfter] = String(TesseraError.retryAfterSeconds(wait)) }
-                return loginForm(request, service: match?.url.text, renew: renew, login: login, message: error.message, status: status, headers: headers)
+                let message = PageLanguage(request) == .chinese ? error.simplifiedChineseMessage : error.message
+                return loginForm(request, service: match?.url.text, renew: renew, login: login, message: message, status: status, headers: headers)
             default:
                 throw error
             }
@@ -81,7 +82,7 @@ struct CASRoutes {
         context.logger.info("logged in through CAS", metadata: ["user": "\(user.id)", "session": "\(started.session.id)"])
         let setCookie = HTTPField(name: .setCookie, value: services.cookie.setting(started.token))
         guard let match else {
-            var response = CASPage.notice("Signed in", "You are signed in. You can close this page.").response()
+            var response = CASPage.notice("cas_signed_in", language: PageLanguage(request)).response()
             response.headers.append(setCookie)
             return response
         }
@@ -104,7 +105,7 @@ struct CASRoutes {
         if let service = query["service"], let match = cas.registry.match(service) {
             response = Self.redirect(to: match.url.text, status: .found)
         } else {
-            response = CASPage.notice("Signed out", "You are signed out.").response()
+            response = CASPage.notice("cas_signed_out", language: PageLanguage(request)).response()
         }
         response.headers.append(HTTPField(name: .setCookie, value: services.cookie.clearing()))
         return response
@@ -186,7 +187,8 @@ struct CASRoutes {
             let cookie = Cookie(name: Self.csrfCookie, value: csrf, path: "/cas", secure: secure, httpOnly: true, sameSite: .strict)
             headers.append(HTTPField(name: .setCookie, value: cookie.description))
         }
-        return CASPage.login(service: service, renew: renew, csrf: csrf, login: login, message: message).response(status: status, headers: headers)
+        return CASPage.login(service: service, renew: renew, csrf: csrf, login: login, message: message, language: PageLanguage(request))
+            .response(status: status, headers: headers)
     }
 
     /// The live user session the cookie names, if any; a store that cannot answer fails closed.
@@ -198,9 +200,8 @@ struct CASRoutes {
         return (session, userID)
     }
 
-    private static func unknownService() -> Response {
-        CASPage.notice("Unknown application", "The application that sent you here is not registered with this sign-in service.")
-            .response(status: .badRequest)
+    private static func unknownService(_ request: Request) -> Response {
+        CASPage.notice("cas_unknown", language: PageLanguage(request)).response(status: .badRequest)
     }
 
     /// CAS reads any value but `false` of `renew` and `gateway` as set.
