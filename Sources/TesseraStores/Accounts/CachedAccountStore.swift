@@ -23,11 +23,14 @@ public final class CachedAccountStore: AccountStore {
         self.cache = cache
     }
 
+    /// A cache that cannot answer is passed by, not obeyed: the account store is the truth,
+    /// and one Redis Cluster shard in failover must not fail the sessions of the others,
+    /// whose accounts may be cached there. Writes still need the cache (see `writing`).
     public func find(_ identifier: AccountIdentifier) async throws -> User? {
         guard case .id(let id) = identifier else { return try await upstream.find(identifier) }
-        if let cached = try await cache.account(id) { return cached }
+        if let cached = try? await cache.account(id) { return cached }
         let user = try await upstream.find(identifier)
-        if let user { try await cache.keep(user) }
+        if let user { try? await cache.keep(user) }
         return user
     }
 

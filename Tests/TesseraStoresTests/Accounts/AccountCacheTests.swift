@@ -79,4 +79,19 @@ import TesseraStores
         #expect(try await nodeB.find(.username("ada"))?.passwordHash == "$scrypt$x")
         try await database.close()
     }
+
+    @Test func aCacheThatCannotAnswerIsPassedByForReadsButStopsWrites() async throws {
+        // Nothing listens on port 1: the cache's Redis is down, the account store is not.
+        let dead = RedisClient(configuration: try RedisConfiguration(url: "redis://127.0.0.1:1?timeout=300ms"))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cache-\(SecureRandom.identifier(length: 8))")
+        let sqlite = try await SQLiteAccountStore(path: folder.appendingPathComponent("accounts.sqlite").path)
+        let accounts = CachedAccountStore(sqlite, cache: RedisAccountCache(client: dead, namespace: "down"))
+        let created = try await accounts.create(NewAccount(username: "passed-by", passwordHash: nil))
+        #expect(try await accounts.find(.id(created.id)) == created)
+        await #expect(throws: (any Error).self) { _ = try await accounts.setRoles(["admin"], for: created.id) }
+        #expect(try await sqlite.find(.id(created.id))?.roles == [])
+        try await accounts.close()
+        await dead.close()
+        try? FileManager.default.removeItem(at: folder)
+    }
 }
