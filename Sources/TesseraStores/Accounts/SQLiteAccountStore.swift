@@ -30,8 +30,10 @@ public final class SQLiteAccountStore: AccountStore {
         self.pool = SQLiteConnectionPool(path: path, maximumConnections: Self.maximumConnections, logger: logger)
         do {
             try await withConnection { connection in
-                try await Self.useWriteAheadLog(connection)
-                try await Self.migrate(connection, logger: logger)
+                try await Self.whileBusy {
+                    _ = try await connection.query("PRAGMA journal_mode = WAL")
+                    try await Self.migrate(connection, logger: logger)
+                }
             }
         } catch {
             await pool.close()
@@ -160,15 +162,16 @@ public final class SQLiteAccountStore: AccountStore {
         }
     }
 
-    /// Switching a new file to WAL needs it to itself: a second process opening the same new
-    /// file at the same moment makes the switch fail as busy at once (the busy timeout does
-    /// not cover it), so the switch is tried again for up to a second.
-    private static func useWriteAheadLog(_ connection: SQLiteConnection) async throws {
-        for attempt in 1... {
+    /// Two processes opening the same new file at the same moment can find it busy at once,
+    /// where the busy timeout does not apply (switching the file to WAL needs it to itself;
+    /// a transaction may meet the other's switch half done). Both steps are idempotent, so
+    /// they are tried again for as long as the busy timeout would have waited.
+    private static func whileBusy(_ body: () async throws -> Void) async throws {
+        let deadline = ContinuousClock.now + .milliseconds(SQLiteConnectionPool.busyTimeoutMilliseconds)
+        while true {
             do {
-                _ = try await connection.query("PRAGMA journal_mode = WAL")
-                return
-            } catch let error as SQLiteError where error.reason == .busy && attempt < 50 {
+                return try await body()
+            } catch let error as SQLiteError where error.reason == .busy && ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(20))
             }
         }
