@@ -130,10 +130,7 @@ public enum TesseraApp {
             .route(.post, "/api/accounts", in: table, use: accounts.register)
         let codes = CodeRoutes(services: services)
         let verification = VerificationRoutes(services: services)
-        // The session a request presents binds the codes it asks for and redeems (a visitor's
-        // anonymous one included); nothing here needs a login.
         router.group().add(middleware: onLoop).add(middleware: RateLimitMiddleware(rule: services.loginRate, services: services))
-            .add(middleware: SessionMiddleware(services: services, checksOrigin: false))
             .route(.post, "/api/login", in: table, use: sessions.login)
             .route(.post, "/api/codes", in: table, use: codes.send)
             .route(.post, "/api/verification/email", in: table, use: verification.verifyByCode)

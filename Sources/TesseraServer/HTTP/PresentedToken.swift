@@ -34,3 +34,12 @@ struct PresentedToken {
         fromCookie = true
     }
 }
+
+extension TesseraServices {
+    /// The session a request's token names, for binding the codes it asks for and redeems:
+    /// the token's MAC proves it, so no store is asked. A code bound to a session can only
+    /// be redeemed by whoever holds that session's token, whether or not it is still live.
+    func codeBinding(_ request: Request) -> String? {
+        PresentedToken(in: request, cookie: cookie).flatMap { sessions.tokens.parse($0.token)?.id }
+    }
+}

@@ -68,7 +68,7 @@ struct AccountRoutes {
         if let wait = try await services.loginThrottle.wait(for: destination) {
             throw TesseraError.tooManyAttempts(retryAfter: wait)
         }
-        guard try await services.codes.redeem(.reset, to: destination, code: input.code, from: context.sessionRef?.id) else {
+        guard try await services.codes.redeem(.reset, to: destination, code: input.code, from: services.codeBinding(request)) else {
             try await services.loginThrottle.recordFailure(for: destination)
             throw TesseraError.codeInvalid
         }

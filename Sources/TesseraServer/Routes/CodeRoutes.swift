@@ -31,7 +31,7 @@ struct CodeRoutes {
             throw APIError.invalidInput(message, field: "to")
         }
         let client = services.clientAddress.of(request, peer: context.peerAddress) ?? "unknown"
-        try await services.delivery.send(purpose, channel: channel, to: destination, client: client, boundTo: context.sessionRef?.id)
+        try await services.delivery.send(purpose, channel: channel, to: destination, client: client, boundTo: services.codeBinding(request))
         return JSONResponse.make(status: .accepted, CodeSent(resendAfter: services.delivery.resendAfter))
     }
 }

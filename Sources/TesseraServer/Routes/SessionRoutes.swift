@@ -22,7 +22,7 @@ struct SessionRoutes {
         let input = try await JSONRequest.decode(Login.self, from: request, context: context)
         let device = try Self.device(input.device)
         let deviceName = try Self.text(input.deviceName, field: "deviceName", limit: 100)
-        let user = try await authenticate(input, session: context.sessionRef?.id)
+        let user = try await authenticate(input, session: services.codeBinding(request))
         let ip = services.clientAddress.of(request, peer: context.peerAddress)
         let userAgent = request.headers[.userAgent].map { String($0.prefix(256)) }
         let started = try await services.sessions.start(

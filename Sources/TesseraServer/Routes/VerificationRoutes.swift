@@ -16,7 +16,7 @@ struct VerificationRoutes {
     func verifyByCode(_ request: Request, context: TesseraRequestContext) async throws -> Response {
         let input = try await JSONRequest.decode(EmailCode.self, from: request, context: context)
         let email = try AccountInput.email(input.email)
-        guard try await services.codes.redeem(.verify, to: email, code: input.code, from: context.sessionRef?.id),
+        guard try await services.codes.redeem(.verify, to: email, code: input.code, from: services.codeBinding(request)),
               let user = try await services.accounts.find(.email(email))
         else { throw TesseraError.codeInvalid }
         let verified = try await services.accounts.markEmailVerified(user)
