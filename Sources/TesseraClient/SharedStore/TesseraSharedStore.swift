@@ -7,7 +7,8 @@ import TesseraStores
 /// Reads Tessera sessions straight from the store Tessera writes them to: the same Redis,
 /// the same namespace, the same server key. No request goes to Tessera; checking a token is
 /// the one Redis round trip Tessera itself makes (a script that reads, checks and renews
-/// when due), plus an account lookup for the username and roles.
+/// when due, and reads the cached account in the user's slot), plus an account lookup for
+/// the username and roles when the cache has none.
 ///
 /// What it needs, and why:
 /// - the **server key**: tokens carry a MAC under it, so a forged token is refused without
@@ -22,8 +23,9 @@ import TesseraStores
 ///
 /// ```swift
 /// let redis = RedisClient(configuration: try RedisConfiguration(url: "redis://127.0.0.1:6379"))
+/// let tokens = SessionTokens(serverKey: SymmetricKey(data: key))
 /// let accounts = CachedAccountStore(
-///     try await PostgresAccountStore(url: databaseURL), cache: RedisAccountCache(client: redis))
+///     try await PostgresAccountStore(url: databaseURL), cache: RedisAccountCache(client: redis, tokens: tokens))
 /// let tessera = TesseraSharedStore(redis: redis, serverKey: key, accounts: accounts)
 /// router.add(middleware: TesseraSessionMiddleware(tessera))
 /// ```
@@ -44,7 +46,7 @@ public struct TesseraSharedStore: TesseraSessionSource {
         self.init(
             sessions: SessionService(
                 tokens: SessionTokens(serverKey: SymmetricKey(data: serverKey)),
-                store: RedisSessionStore(client: redis, namespace: namespace), policy: policy),
+                store: RedisSessionStore(client: redis, namespace: namespace, readsCachedAccounts: true), policy: policy),
             accounts: accounts)
     }
 
@@ -57,13 +59,15 @@ public struct TesseraSharedStore: TesseraSessionSource {
     public func identify(token: String) async throws -> TesseraSessionCheck {
         guard let ref = sessions.tokens.parse(token) else { return .refused(.invalidToken) }
         do {
-            switch try await sessions.check(ref) {
+            let (check, cached) = try await sessions.checkReadingAccount(ref)
+            switch check {
             case .refused(let reason):
                 return .refused(reason)
             case .active(let session):
                 // An anonymous visitor's session is not an identity.
                 guard let userID = session.userID else { return .refused(.notLoggedIn) }
-                guard let user = try await accounts.find(.id(userID)) else { return .refused(.invalidToken) }
+                let found = cached?.id == userID ? cached : try await accounts.find(.id(userID))
+                guard let user = found else { return .refused(.invalidToken) }
                 if user.isDisabled(at: sessions.clock.now()) { return .refused(.accountDisabled) }
                 return .accepted(TesseraIdentity(userID: user.id, username: user.username, roles: user.roles, sessionID: session.id))
             }

@@ -113,6 +113,12 @@ public struct SessionService: Sendable {
         try await storeCall { try await store.check(ref, policy: policy, now: clock.now()) }
     }
 
+    /// ``check(_:)``, and the session's account when the store has a copy at hand (see
+    /// ``SessionStore/checkReadingAccount(_:policy:now:)``); the hot path of every request.
+    public func checkReadingAccount(_ ref: SessionRef) async throws -> (SessionCheck, User?) {
+        try await storeCall { try await store.checkReadingAccount(ref, policy: policy, now: clock.now()) }
+    }
+
     /// The live session `ref` names, or why there is none, without counting as activity: a
     /// watcher (a live-events socket) must not keep an idle session alive. For sessions of
     /// users; an anonymous session still renews at its own interval.

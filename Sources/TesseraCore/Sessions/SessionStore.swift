@@ -29,6 +29,10 @@ public protocol SessionStore: Sendable {
     /// Reads a session, renewing it when `policy.renewalInterval` has passed since it was
     /// last seen. A missing session reads as its tombstone's reason, or as expired.
     func check(_ ref: SessionRef, policy: SessionPolicy, now: Date) async throws -> SessionCheck
+    /// ``check(_:policy:now:)``, and the session's account when the store keeps a copy of
+    /// it beside the session (the Redis store reading the Redis account cache in the same
+    /// round trip). A nil account means none was at hand: read it from the account store.
+    func checkReadingAccount(_ ref: SessionRef, policy: SessionPolicy, now: Date) async throws -> (SessionCheck, User?)
     /// Ends one session with `reason`. With `userID`, only a session of that user is ended.
     /// Returns the session's user when a live session was ended.
     func end(_ ref: SessionRef, reason: RefusalReason, userID: String?, policy: SessionPolicy, now: Date) async throws -> String?
@@ -57,6 +61,13 @@ public protocol SessionStore: Sendable {
     func setAttributes(_ attributes: [String: String], of ref: SessionRef, policy: SessionPolicy, now: Date) async throws
     /// Removes one attribute; removing one that is not there is not an error.
     func removeAttribute(_ key: String, of ref: SessionRef, now: Date) async throws
+}
+
+extension SessionStore {
+    /// A store that keeps no accounts answers the check alone.
+    public func checkReadingAccount(_ ref: SessionRef, policy: SessionPolicy, now: Date) async throws -> (SessionCheck, User?) {
+        (try await check(ref, policy: policy, now: now), nil)
+    }
 }
 
 public struct SessionCreation: Sendable, Equatable {

@@ -49,16 +49,34 @@ public struct SessionTokens: Sendable {
     }
 
     /// The ref of a well-formed token with a valid MAC; nil for anything else.
+    ///
+    /// It runs on every authenticated request, so it reads the token's bytes in place: no
+    /// splitting into strings, one HMAC and one SHA-256 over the original bytes.
     public func parse(_ token: String) -> SessionRef? {
-        guard token.utf8.count <= Self.maximumLength else { return nil }
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts[0] == Self.version,
-              parts[1].utf8.count == 12, parts[1].utf8.allSatisfy(\.isLowerHexDigit),
-              parts[2].utf8.count == 43, parts[2].utf8.allSatisfy(\.isBase64URLCharacter)
+        guard token.utf8.count == Self.length else { return nil }
+        var token = token
+        return token.withUTF8 { parse(bytes: $0) }
+    }
+
+    /// `ts1.` + 12 hex digits + `.` + 43 base64url characters + `.` + 22 of MAC.
+    private static let length = 83
+    private static let tagRange = 4..<16
+    private static let secretRange = 17..<60
+    private static let macRange = 61..<83
+
+    private func parse(bytes: UnsafeBufferPointer<UInt8>) -> SessionRef? {
+        guard bytes[0] == UInt8(ascii: "t"), bytes[1] == UInt8(ascii: "s"), bytes[2] == UInt8(ascii: "1"),
+              bytes[3] == UInt8(ascii: "."), bytes[16] == UInt8(ascii: "."), bytes[60] == UInt8(ascii: "."),
+              bytes[Self.tagRange].allSatisfy(\.isLowerHexDigit),
+              bytes[Self.secretRange].allSatisfy(\.isBase64URLCharacter)
         else { return nil }
-        let body = "\(parts[0]).\(parts[1]).\(parts[2])"
-        guard ConstantTime.equals(Array(mac(body).utf8), Array(parts[3].utf8)) else { return nil }
-        return SessionRef(tag: String(parts[1]), id: Self.sessionID(of: token))
+        var hmac = macPrototype
+        hmac.update(data: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[..<Self.secretRange.upperBound])))
+        let expected = Base64URL.encodedBytes(Array(hmac.finalize()).prefix(16))
+        guard ConstantTime.equals(expected, bytes[Self.macRange]) else { return nil }
+        let digest = SHA256.hash(data: UnsafeRawBufferPointer(bytes))
+        let tag = String(decoding: bytes[Self.tagRange], as: UTF8.self)
+        return SessionRef(tag: tag, id: Hex.encode(digest.prefix(16)))
     }
 
     /// The shard tag of a user: 48 bits of a keyed hash of the id, so tokens do not reveal

@@ -2,14 +2,19 @@ import Foundation
 
 /// Lower-case hexadecimal.
 public enum Hex {
+    private static let digits: StaticString = "0123456789abcdef"
+
     public static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
+        let input = Array(bytes)
+        return String(unsafeUninitializedCapacity: input.count * 2) { out in
+            digits.withUTF8Buffer { digits in
+                for (index, byte) in input.enumerated() {
+                    out[2 * index] = digits[Int(byte >> 4)]
+                    out[2 * index + 1] = digits[Int(byte & 0x0F)]
+                }
+            }
+            return input.count * 2
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }
 
@@ -20,6 +25,11 @@ public enum Base64URL {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
     public static func encode<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        String(decoding: encodedBytes(bytes), as: UTF8.self)
+    }
+
+    /// The encoding as ASCII bytes, for comparing with bytes received.
+    public static func encodedBytes<Bytes: Collection>(_ bytes: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
         let input = Array(bytes)
         var out = [UInt8]()
         out.reserveCapacity((input.count * 4 + 2) / 3)
@@ -39,6 +49,6 @@ public enum Base64URL {
             out.append(alphabet[Int(chunk >> 12 & 63)])
             if rest == 2 { out.append(alphabet[Int(chunk >> 6 & 63)]) }
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 }

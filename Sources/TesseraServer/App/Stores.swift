@@ -24,7 +24,9 @@ struct Stores: Sendable {
     /// Closes every connection the stores hold; for commands that open them briefly.
     var close: @Sendable () async -> Void
 
-    static func open(configuration: TesseraConfiguration, logger: Logger) async throws -> Stores {
+    /// - Parameter tokens: the node's session tokens; the Redis account cache keeps each
+    ///   account in its user's slot, named by the user's shard tag.
+    static func open(configuration: TesseraConfiguration, tokens: SessionTokens, logger: Logger) async throws -> Stores {
         let accounts: any AccountStore
         let accountsKind: String
         if let url = configuration.databaseURL {
@@ -38,11 +40,13 @@ struct Stores: Sendable {
         }
         if let url = configuration.redisURL {
             let client = RedisClient(configuration: try RedisConfiguration(url: url), logger: logger)
-            // Accounts are cached in Redis too, so a write on one node is seen by all at once.
-            let cached = CachedAccountStore(accounts, cache: RedisAccountCache(client: client, namespace: configuration.redisNamespace))
+            // Accounts are cached in Redis too, so a write on one node is seen by all at once,
+            // beside the user's sessions, so a session check reads both in one round trip.
+            let cached = CachedAccountStore(
+                accounts, cache: RedisAccountCache(client: client, tokens: tokens, namespace: configuration.redisNamespace))
             let lifecycle: [any Service] = [StoreCloser(accounts: cached), RedisCloser(client: client)]
             return Stores(
-                sessions: RedisSessionStore(client: client, namespace: configuration.redisNamespace),
+                sessions: RedisSessionStore(client: client, namespace: configuration.redisNamespace, readsCachedAccounts: true),
                 rateLimits: RedisRateLimitStore(client: client, namespace: configuration.redisNamespace),
                 loginFailures: RedisLoginFailureStore(client: client, namespace: configuration.redisNamespace),
                 codes: RedisCodeStore(client: client, namespace: configuration.redisNamespace), accounts: cached,

@@ -23,11 +23,12 @@ public enum TesseraApp {
         configuration: TesseraConfiguration, logger: Logger, metrics: TesseraMetrics = TesseraMetrics(),
         clock: any WallClock = SystemWallClock()
     ) async throws -> some ApplicationProtocol {
-        let stores = try await Stores.open(configuration: configuration, logger: logger)
+        let key = try ServerKey.load(configured: configuration.serverKey, dataDirectory: configuration.dataDirectory)
+        let stores = try await Stores.open(configuration: configuration, tokens: SessionTokens(serverKey: .init(data: key)), logger: logger)
         let transports = try DeliveryTransports.make(
             configuration: configuration.delivery, clientName: configuration.publicURL.host ?? configuration.host, logger: logger)
         let services = try makeServices(
-            configuration: configuration, stores: stores, transports: transports, metrics: metrics, clock: clock, logger: logger)
+            configuration: configuration, key: key, stores: stores, transports: transports, metrics: metrics, clock: clock, logger: logger)
         let events = EventRoutes(services: services)
         return Application(
             router: makeRouter(services: services),
@@ -51,8 +52,10 @@ public enum TesseraApp {
     public static func openServices(
         configuration: TesseraConfiguration, logger: Logger = Logger(label: "tessera"), clock: any WallClock = SystemWallClock()
     ) async throws -> OpenedServices {
-        let stores = try await Stores.open(configuration: configuration, logger: logger)
-        let services = try makeServices(configuration: configuration, stores: stores, metrics: TesseraMetrics(), clock: clock, logger: logger)
+        let key = try ServerKey.load(configured: configuration.serverKey, dataDirectory: configuration.dataDirectory)
+        let stores = try await Stores.open(configuration: configuration, tokens: SessionTokens(serverKey: .init(data: key)), logger: logger)
+        let services = try makeServices(
+            configuration: configuration, key: key, stores: stores, metrics: TesseraMetrics(), clock: clock, logger: logger)
         return OpenedServices(services: services, close: stores.close)
     }
 
@@ -67,10 +70,9 @@ public enum TesseraApp {
     }
 
     static func makeServices(
-        configuration: TesseraConfiguration, stores: Stores, transports: DeliveryTransports = .none, metrics: TesseraMetrics,
-        clock: any WallClock, logger: Logger
+        configuration: TesseraConfiguration, key: [UInt8], stores: Stores, transports: DeliveryTransports = .none,
+        metrics: TesseraMetrics, clock: any WallClock, logger: Logger
     ) throws -> TesseraServices {
-        let key = try ServerKey.load(configured: configuration.serverKey, dataDirectory: configuration.dataDirectory)
         let tokens = SessionTokens(serverKey: .init(data: key))
         let accounts = AccountService(
             store: stores.accounts, hasher: PasswordHasher(parameters: configuration.passwordParameters), policy: PasswordPolicy(),
@@ -122,26 +124,24 @@ public enum TesseraApp {
             .route(.get, "/health/ready", in: table, use: health.ready)
             .route(.get, "/metrics", in: table, use: health.metrics)
 
-        // Routes that reach a store run on their connection's loop; health stays cheapest as is.
-        let onLoop = EventLoopAffinityMiddleware()
         let accounts = AccountRoutes(services: services)
         let sessions = SessionRoutes(services: services)
-        router.group().add(middleware: onLoop).add(middleware: RateLimitMiddleware(rule: services.registrationRate, services: services))
+        router.group().add(middleware: RateLimitMiddleware(rule: services.registrationRate, services: services))
             .route(.post, "/api/accounts", in: table, use: accounts.register)
         let codes = CodeRoutes(services: services)
         let verification = VerificationRoutes(services: services)
-        router.group().add(middleware: onLoop).add(middleware: RateLimitMiddleware(rule: services.loginRate, services: services))
+        router.group().add(middleware: RateLimitMiddleware(rule: services.loginRate, services: services))
             .route(.post, "/api/login", in: table, use: sessions.login)
             .route(.post, "/api/codes", in: table, use: codes.send)
             .route(.post, "/api/verification/email", in: table, use: verification.verifyByCode)
             .route(.post, "/api/password/reset", in: table, use: accounts.resetPassword)
-        router.group().add(middleware: onLoop)
+        router.group()
             .route(.get, "/verify-email", in: table, use: verification.verifyByLink)
         router.group().route(.get, "/dev/outbox", in: table, use: DevOutboxRoutes(services: services).list)
 
         // nginx's auth_request forwards the original method; the origin check belongs to
         // the protected app, whose pages are not Tessera's.
-        let gateway = router.group().add(middleware: onLoop).add(middleware: SessionMiddleware(services: services, checksOrigin: false))
+        let gateway = router.group().add(middleware: SessionMiddleware(services: services, checksOrigin: false))
         for method: HTTPRequest.Method in [.get, .head, .post, .put, .patch, .delete] {
             gateway.route(method, "/auth/verify", in: table, use: GatewayRoutes().verify)
         }
@@ -150,13 +150,13 @@ public enum TesseraApp {
 
         // Not behind RequireLogin: an anonymous visitor's session holds data too.
         let data = SessionDataRoutes(services: services)
-        router.group().add(middleware: onLoop).add(middleware: session)
+        router.group().add(middleware: session)
             .route(.get, "/api/session/data", in: table, use: data.list)
             .route(.get, "/api/session/data/{key}", in: table, use: data.get)
             .route(.put, "/api/session/data/{key}", in: table, use: data.put)
             .route(.delete, "/api/session/data/{key}", in: table, use: data.delete)
 
-        router.group().add(middleware: onLoop).add(middleware: session).add(middleware: RequireLogin())
+        router.group().add(middleware: session).add(middleware: RequireLogin())
             .route(.post, "/api/logout", in: table, use: sessions.logout)
             .route(.get, "/api/session", in: table, use: sessions.current)
             .route(.get, "/api/sessions", in: table, use: sessions.list)
@@ -165,24 +165,24 @@ public enum TesseraApp {
             .route(.post, "/api/password", in: table, use: accounts.changePassword)
 
         let events = EventRoutes(services: services)
-        router.group().add(middleware: onLoop).add(middleware: session).add(middleware: RequireLogin())
+        router.group().add(middleware: session).add(middleware: RequireLogin())
             .route(.get, EventRoutes.path, in: table, use: events.notUpgraded)
 
         // CAS: the pages read the cookie themselves; the form's POST counts against the login rate.
         let cas = CASRoutes(services: services)
-        router.group().add(middleware: onLoop)
+        router.group()
             .route(.get, "/cas/login", in: table, use: cas.loginPage)
             .route(.get, "/cas/logout", in: table, use: cas.logout)
             .route(.get, "/cas/validate", in: table, use: cas.validate)
             .route(.get, "/cas/serviceValidate", in: table, use: cas.serviceValidate)
             .route(.get, "/cas/p3/serviceValidate", in: table, use: cas.p3ServiceValidate)
-        router.group().add(middleware: onLoop).add(middleware: RateLimitMiddleware(rule: services.loginRate, services: services))
+        router.group().add(middleware: RateLimitMiddleware(rule: services.loginRate, services: services))
             .route(.post, "/cas/login", in: table, use: cas.login)
 
         addPages(to: router, services: services, session: session, table: table)
 
         let admin = AdminRoutes(services: services)
-        router.group().add(middleware: onLoop).add(middleware: session).add(middleware: RequireRole(role: "admin"))
+        router.group().add(middleware: session).add(middleware: RequireRole(role: "admin"))
             .route(.get, "/api/admin/users", in: table, use: admin.users)
             .route(.get, "/api/admin/users/{id}/sessions", in: table, use: admin.sessions)
             .route(.post, "/api/admin/users/{id}/kickout", in: table, use: admin.kickout)
@@ -201,28 +201,27 @@ extension TesseraApp {
     static func addPages(
         to router: Router<TesseraRequestContext>, services: TesseraServices, session: SessionMiddleware, table: RouteTable
     ) {
-        let onLoop = EventLoopAffinityMiddleware()
         let files = StaticFiles()
         router.group().route(.get, "/static/tessera.js", in: table, use: files.script)
             .route(.get, "/static/tessera.css", in: table, use: files.style)
         let login = LoginPages(services: services)
         let register = RegisterPage(services: services)
-        router.group().add(middleware: onLoop).add(middleware: session)
+        router.group().add(middleware: session)
             .route(.get, "/login", in: table, use: login.page)
             .route(.get, "/register", in: table, use: register.page)
             .route(.post, "/logout", in: table, use: login.logout)
-        router.group().add(middleware: onLoop).add(middleware: RateLimitMiddleware(rule: services.loginRate, services: services))
+        router.group().add(middleware: RateLimitMiddleware(rule: services.loginRate, services: services))
             .route(.post, "/login", in: table, use: login.submit)
-        router.group().add(middleware: onLoop).add(middleware: RateLimitMiddleware(rule: services.registrationRate, services: services))
+        router.group().add(middleware: RateLimitMiddleware(rule: services.registrationRate, services: services))
             .route(.post, "/register", in: table, use: register.submit)
         let account = AccountPage(services: services)
-        router.group().add(middleware: onLoop).add(middleware: session).add(middleware: RequirePageLogin())
+        router.group().add(middleware: session).add(middleware: RequirePageLogin())
             .route(.get, "/account", in: table, use: account.page)
             .route(.post, "/account/sessions/revoke-others", in: table, use: account.revokeOthers)
             .route(.post, "/account/sessions/{id}/revoke", in: table, use: account.revoke)
             .route(.post, "/account/password", in: table, use: account.changePassword)
         let admin = AdminPage(services: services)
-        router.group().add(middleware: onLoop).add(middleware: session).add(middleware: RequirePageLogin())
+        router.group().add(middleware: session).add(middleware: RequirePageLogin())
             .route(.get, "/admin", in: table, use: admin.page)
             .route(.post, "/admin/users/{id}/kickout", in: table, use: admin.action { $0.kickout })
             .route(.post, "/admin/users/{id}/disable", in: table, use: admin.action { $0.disable })

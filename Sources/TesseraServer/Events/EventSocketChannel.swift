@@ -110,7 +110,17 @@ struct EventSocketChannel: ServerChildChannel, HTTPChannelHandler {
         }
     }
 
+    /// The whole connection runs on its channel's event loop: reading a request, the
+    /// handlers and writing the response stay on one thread, with no hop to Swift's global
+    /// executor and back for each request. Blocking work never runs here (password hashing
+    /// has its own thread pool).
     func handle(value: Value, logger: Logger) async {
+        await withTaskExecutorPreference(EventLoopExecutor(value.channel.eventLoop)) {
+            await serve(value, logger: logger)
+        }
+    }
+
+    private func serve(_ value: Value, logger: Logger) async {
         do {
             switch try await value.negotiated.get() {
             case .http(let http): await handleHTTP(asyncChannel: http, logger: logger)

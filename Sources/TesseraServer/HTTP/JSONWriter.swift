@@ -67,7 +67,9 @@ struct JSONWriter {
 
     /// RFC 3339 in UTC with whole seconds, e.g. `2026-11-23T04:05:06Z`.
     mutating func date(_ date: Date) {
-        quoted(RFC3339.format(date))
+        bytes.append(UInt8(ascii: "\""))
+        RFC3339.write(date, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
     }
 
     mutating func strings(_ values: [String]) {
@@ -79,8 +81,18 @@ struct JSONWriter {
         needsComma = false
     }
 
+    /// Most text needs no escaping and is copied whole.
     private mutating func quoted(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 != 0x7F }) {
+            bytes.append(contentsOf: text.utf8)
+        } else {
+            escaping(text)
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func escaping(_ text: String) {
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: #"\""#.utf8)
@@ -89,15 +101,15 @@ struct JSONWriter {
             case 0x0D: bytes.append(contentsOf: #"\r"#.utf8)
             case 0x09: bytes.append(contentsOf: #"\t"#.utf8)
             case 0x00..<0x20, 0x7F:
-                let hex = Array("0123456789abcdef".utf8)
                 bytes.append(contentsOf: #"\u00"#.utf8)
-                bytes.append(hex[Int(byte >> 4)])
-                bytes.append(hex[Int(byte & 0x0F)])
+                bytes.append(Self.hexDigits[Int(byte >> 4)])
+                bytes.append(Self.hexDigits[Int(byte & 0x0F)])
             default: bytes.append(byte)
             }
         }
-        bytes.append(UInt8(ascii: "\""))
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }
 
 /// A value the API answers with.
@@ -108,6 +120,14 @@ protocol JSONRepresentable {
 /// RFC 3339 timestamps in UTC, computed from the epoch without a formatter.
 enum RFC3339 {
     static func format(_ date: Date) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(20)
+        write(date, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the timestamp's 20 characters, e.g. `2026-11-23T04:05:06Z`.
+    static func write(_ date: Date, to bytes: inout [UInt8]) {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
         var days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
         let secondOfDay = seconds - days * 86400
@@ -121,11 +141,35 @@ enum RFC3339 {
         let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))Z"
+        digits(year, 4, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        digits(month, 2, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        digits(day, 2, to: &bytes)
+        bytes.append(UInt8(ascii: "T"))
+        digits(secondOfDay / 3600, 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        digits(secondOfDay / 60 % 60, 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        digits(secondOfDay % 60, 2, to: &bytes)
+        bytes.append(UInt8(ascii: "Z"))
     }
 
-    private static func pad(_ value: Int64, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    /// `value` in decimal, zero-padded to at least `width` digits.
+    private static func digits(_ value: Int64, _ width: Int, to bytes: inout [UInt8]) {
+        guard value >= 0, value < 10_000 else {
+            bytes.append(contentsOf: String(value).utf8)
+            return
+        }
+        var divisor: Int64 = 1000
+        var place = 4
+        while place > width, value < divisor {
+            divisor /= 10
+            place -= 1
+        }
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+            divisor /= 10
+        }
     }
 }

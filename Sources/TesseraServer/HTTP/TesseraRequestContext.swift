@@ -9,8 +9,6 @@ public struct TesseraRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The socket's peer; see ``ClientAddress`` for the address used in rules and records.
     public let peerAddress: SocketAddress?
-    /// The loop that owns the request's connection; nil in in-process tests.
-    let eventLoop: (any EventLoop)?
     /// Set by ``SessionMiddleware`` when a live session was presented.
     public var identity: Identity?
     /// Set by ``SessionMiddleware`` when the token names a live anonymous session and
@@ -29,7 +27,6 @@ public struct TesseraRequestContext: RequestContext {
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         peerAddress = source.channel.remoteAddress
-        eventLoop = source.channel.eventLoop
     }
 
     /// Bodies are small JSON documents.

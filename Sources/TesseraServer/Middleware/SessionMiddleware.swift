@@ -46,14 +46,16 @@ enum Identification: Sendable {
 }
 
 extension TesseraServices {
-    /// Asks the session store once (which renews when due) and loads the account: the one
-    /// place a token becomes a caller, for requests and for socket upgrades alike.
+    /// Asks the session store once (which renews when due, and answers with the account
+    /// when it has it at hand) and loads the account otherwise: the one place a token
+    /// becomes a caller, for requests and for socket upgrades alike.
     func identify(_ token: String) async throws -> Identification {
         guard let ref = sessions.tokens.parse(token) else {
             metrics.refused(.invalidToken)
             return .refused(.invalidToken)
         }
-        switch try await sessions.check(ref) {
+        let (check, cached) = try await sessions.checkReadingAccount(ref)
+        switch check {
         case .refused(let reason):
             metrics.refused(reason)
             return .refused(reason)
@@ -61,7 +63,8 @@ extension TesseraServices {
             guard let userID = session.userID else {
                 return anonymousSessions ? .anonymous(ref) : .refused(.notLoggedIn)
             }
-            guard let user = try await accounts.find(.id(userID)) else { return .refused(.invalidToken) }
+            let found = cached?.id == userID ? cached : try await accounts.find(.id(userID))
+            guard let user = found else { return .refused(.invalidToken) }
             if user.isDisabled(at: sessions.clock.now()) { return .refused(.accountDisabled) }
             return .user(Identity(session: session, ref: ref, user: user))
         }

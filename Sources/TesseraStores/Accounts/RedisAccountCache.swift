@@ -1,4 +1,3 @@
-import Foundation
 import RESP
 import TesseraCore
 
@@ -7,46 +6,56 @@ import TesseraCore
 ///
 /// | key | type | holds |
 /// |---|---|---|
-/// | `<ns>:{user:<id>}` | string | the account as JSON, without its password hash; TTL `lifetime` |
+/// | `<ns>:{u:<tag>}:a:<id>` | hash | the account without its password hash (``CachedAccountEntry``); TTL `lifetime` |
 ///
-/// The TTL only bounds what a write made around Tessera (straight into SQL) leaves stale.
+/// The entry sits in the user's slot, beside the user's sessions (`<tag>` is the user's
+/// shard tag, from the server key), so ``RedisSessionStore`` reads it in the same script
+/// that checks a session: one round trip per authenticated request. The TTL only bounds
+/// what a write made around Tessera (straight into SQL) leaves stale.
 /// ```swift
-/// let accounts = CachedAccountStore(store, cache: RedisAccountCache(client: client))
+/// let cache = RedisAccountCache(client: client, tokens: SessionTokens(serverKey: key))
+/// let accounts = CachedAccountStore(store, cache: cache)
 /// ```
 public struct RedisAccountCache: AccountCache {
     private let client: RedisClient
-    private let namespace: String
+    private let keys: RedisUserKeys
+    private let tokens: SessionTokens
     private let lifetime: Duration
 
-    public init(client: RedisClient, namespace: String = "tessera", lifetime: Duration = .seconds(600)) {
+    /// - Parameter tokens: the session tokens of the same server key, for users' shard tags.
+    public init(client: RedisClient, tokens: SessionTokens, namespace: String = "tessera", lifetime: Duration = .seconds(600)) {
         self.client = client
-        self.namespace = namespace
+        self.keys = RedisUserKeys(namespace: namespace)
+        self.tokens = tokens
         self.lifetime = lifetime
     }
 
     public func account(_ id: String) async throws -> User? {
-        let reply = try await send(RedisCommand(["GET", key(id)]))
-        guard let json = reply.string else { return nil }
-        // An entry this version cannot read is a miss, not an outage.
-        return try? JSONDecoder().decode(User.self, from: Data(json.utf8))
+        let reply = try await send(RedisCommand(["HGETALL", key(id)]))
+        return Self.decode(reply)
     }
 
     public func keep(_ user: User) async throws {
-        let json = String(decoding: try JSONEncoder().encode(user.withoutPasswordHash), as: UTF8.self)
-        _ = try await send(RedisCommand(["SET", key(user.id), json, "PX", String(lifetime.milliseconds)]))
+        let arguments = [String(lifetime.milliseconds)] + CachedAccountEntry.fields(of: user)
+        _ = try await client.run(Self.keepScript, keys: [key(user.id)], arguments: arguments, unavailable: AccountStoreError.unavailable)
     }
 
     public func forget(_ id: String) async throws {
         _ = try await send(RedisCommand(["DEL", key(id)]))
     }
 
-    private func key(_ id: String) -> String { "\(namespace):{user:\(id)}" }
+    private func key(_ id: String) -> String { keys.prefix(tokens.tag(forUserID: id)) + RedisUserKeys.accountInfix + id }
+
+    /// An entry as `HGETALL` answers it; one this version cannot read is a miss, not an
+    /// outage.
+    static func decode(_ reply: RESPValue) -> User? {
+        guard let pairs = reply.map else { return nil }
+        return CachedAccountEntry.user(from: pairs.flatMap { [$0.key.string, $0.value.string] })
+    }
+
+    private static let keepScript = BundledScript.load("keep_account")
 
     private func send(_ command: RedisCommand) async throws -> RESPValue {
-        do {
-            return try await client.send(command)
-        } catch let error as RedisClientError {
-            throw AccountStoreError.unavailable(error.description)
-        }
+        try await client.send(command, unavailable: AccountStoreError.unavailable)
     }
 }

@@ -3,9 +3,12 @@
 -- ARGV[1]  now (ms)                ARGV[2]  renewal interval (ms)
 -- ARGV[3]  key prefix of the user  ARGV[4]  session id
 -- ARGV[5]  renewal interval of an anonymous session (ms)
--- Returns {"ok", uid, dev, dn, ip, ua, created, lastSeen, absoluteExpiry, idle}
+-- ARGV[6]  empty, or the infix of the account cache's keys: then the user's cached account
+--          (the hash <prefix><infix><uid>, in the same slot) is returned too, as HGETALL
+--          answers it (empty when not cached)
+-- Returns {"ok", uid, dev, dn, ip, ua, created, lastSeen, absoluteExpiry, idle[, account]}
 --      or {"gone", reason}.
--- An anonymous session has an empty uid and no index entry.
+-- An anonymous session has an empty uid, no index entry and no account.
 local h = redis.call('HMGET', KEYS[1], 'uid', 'dev', 'dn', 'ip', 'ua', 'c', 'ls', 'ax', 'it')
 if not h[1] then
   return {'gone', redis.call('GET', KEYS[2]) or 'SESSION_EXPIRED'}
@@ -26,4 +29,8 @@ if now - lastSeen >= tonumber(anonymous and ARGV[5] or ARGV[2]) then
   if not anonymous then redis.call('ZADD', index, string.format('%.0f', expiry), ARGV[4]) end
   h[7] = ARGV[1]
 end
-return {'ok', h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9]}
+local reply = {'ok', h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9]}
+if ARGV[6] ~= nil and ARGV[6] ~= '' and not anonymous then
+  reply[11] = redis.call('HGETALL', ARGV[3] .. ARGV[6] .. h[1])
+end
+return reply

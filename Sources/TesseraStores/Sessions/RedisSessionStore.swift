@@ -13,6 +13,7 @@ import TesseraCore
 /// | `<ns>:{u:<tag>}:s:<session id>` | hash | uid, dev, dn, ip, ua, c (created), ls (last seen), ax (absolute expiry), it (idle ms); the data: `d:<key>` per attribute, dc (their count), ds (bytes of their keys and values); TTL = time to expiry |
 /// | `<ns>:{u:<tag>}:i:<user id>` | sorted set | the user's session ids scored by expiry |
 /// | `<ns>:{u:<tag>}:t:<session id>` | string | the reason an ended session was ended; TTL = absolute timeout |
+/// | `<ns>:{u:<tag>}:a:<user id>` | string | the account, kept by ``RedisAccountCache``; read with the check when `readsCachedAccounts` |
 ///
 /// An anonymous session has a random tag, an empty uid and no index. Its data lives in its
 /// own hash like a user's, so it moves to the user's slot at login in two calls (see
@@ -23,11 +24,16 @@ import TesseraCore
 /// ```
 public struct RedisSessionStore: SessionStore {
     private let client: RedisClient
-    private let namespace: String
+    private let keys: RedisUserKeys
+    private let readsCachedAccounts: Bool
 
-    public init(client: RedisClient, namespace: String = "tessera") {
+    /// - Parameter readsCachedAccounts: answer ``checkReadingAccount(_:policy:now:)`` with
+    ///   the account a ``RedisAccountCache`` of the same namespace keeps in the user's slot,
+    ///   read by the check's own script.
+    public init(client: RedisClient, namespace: String = "tessera", readsCachedAccounts: Bool = false) {
         self.client = client
-        self.namespace = namespace
+        self.keys = RedisUserKeys(namespace: namespace)
+        self.readsCachedAccounts = readsCachedAccounts
     }
 
     public func create(_ draft: SessionDraft, policy: SessionPolicy, now: Date) async throws -> SessionCreation {
@@ -49,17 +55,29 @@ public struct RedisSessionStore: SessionStore {
     }
 
     public func check(_ ref: SessionRef, policy: SessionPolicy, now: Date) async throws -> SessionCheck {
+        try await check(ref, policy: policy, now: now, accountInfix: "").0
+    }
+
+    public func checkReadingAccount(_ ref: SessionRef, policy: SessionPolicy, now: Date) async throws -> (SessionCheck, User?) {
+        guard readsCachedAccounts else { return (try await check(ref, policy: policy, now: now), nil) }
+        let (check, account) = try await check(ref, policy: policy, now: now, accountInfix: RedisUserKeys.accountInfix)
+        return (check, account.flatMap(RedisAccountCache.decode))
+    }
+
+    /// The check script; with an `accountInfix`, it also returns the cached account's entry.
+    private func check(_ ref: SessionRef, policy: SessionPolicy, now: Date, accountInfix: String) async throws -> (SessionCheck, RESPValue?) {
         let prefix = userPrefix(ref.tag)
         let reply = try await run(SessionScripts.check, keys: [prefix + "s:" + ref.id, prefix + "t:" + ref.id], arguments: [
             millis(now), String(policy.renewalInterval.milliseconds), prefix, ref.id,
-            String(policy.anonymousRenewalInterval.milliseconds),
+            String(policy.anonymousRenewalInterval.milliseconds), accountInfix,
         ])
-        guard let items = reply.array?.map(\.string), let status = items.first ?? nil else { throw unexpected(reply) }
-        if status == "gone" { return .refused(Self.reason(items)) }
-        guard items.count == 10, let uid = items[1],
-              let session = Self.session(id: ref.id, userID: uid.isEmpty ? nil : uid, fields: Array(items[2...]))
+        guard let values = reply.array, let status = values.first?.string else { throw unexpected(reply) }
+        let items = values.prefix(10).map(\.string)
+        if status == "gone" { return (.refused(Self.reason(items)), nil) }
+        guard values.count == 10 || values.count == 11, let uid = items[1],
+              let session = Self.session(id: ref.id, userID: uid.isEmpty ? nil : uid, fields: Array(items[2..<10]))
         else { throw unexpected(reply) }
-        return .active(session)
+        return (.active(session), values.count == 11 ? values[10] : nil)
     }
 
     public func end(_ ref: SessionRef, reason: RefusalReason, userID: String?, policy: SessionPolicy, now: Date) async throws -> String? {
@@ -171,7 +189,7 @@ public struct RedisSessionStore: SessionStore {
         return [prefix + "s:" + ref.id, prefix + "t:" + ref.id]
     }
 
-    private func userPrefix(_ tag: String) -> String { "\(namespace):{u:\(tag)}:" }
+    private func userPrefix(_ tag: String) -> String { keys.prefix(tag) }
 
     private func run(_ script: RedisScript, keys: [String], arguments: [String]) async throws -> RESPValue {
         try await translatingErrors { try await client.run(script, keys: keys, arguments: arguments) }

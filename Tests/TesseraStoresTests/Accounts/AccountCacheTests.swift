@@ -13,7 +13,7 @@ import TesseraStores
     }
 
     /// A cache, a way to open a second one on the same shared state (Redis only: memory
-    /// caches are per node), and what its Redis namespace holds.
+    /// caches are per node), and what its Redis namespace holds (each entry's fields).
     struct Harness: Sendable {
         var make: @Sendable () -> any AccountCache
         var values: @Sendable () async throws -> [String]
@@ -29,17 +29,20 @@ import TesseraStores
             let client = RedisClient(configuration: try RedisConfiguration(url: TestServers.requireRedisURL()))
             let namespace = "test-\(SecureRandom.identifier(length: 10))"
             return Harness(
-                make: { RedisAccountCache(client: client, namespace: namespace) },
+                make: { RedisAccountCache(client: client, tokens: Self.tokens, namespace: namespace) },
                 values: {
                     var values: [String] = []
                     for key in (try await client.send("KEYS", "\(namespace):*").array ?? []).compactMap(\.string) {
-                        values.append(try await client.send("GET", key).string ?? "")
+                        let fields = try await client.send("HGETALL", key).map ?? []
+                        values.append(fields.compactMap { [$0.key.string, $0.value.string].compactMap { $0 }.joined(separator: "=") }.joined(separator: " "))
                     }
                     return values
                 },
                 close: { await client.close() })
         }
     }
+
+    static let tokens = SessionTokens(serverKey: .init(data: SecureRandom.bytes(32)))
 
     func user(_ id: String = SecureRandom.identifier(length: 12)) -> User {
         User(
@@ -85,7 +88,7 @@ import TesseraStores
         let dead = RedisClient(configuration: try RedisConfiguration(url: "redis://127.0.0.1:1?timeout=300ms"))
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cache-\(SecureRandom.identifier(length: 8))")
         let sqlite = try await SQLiteAccountStore(path: folder.appendingPathComponent("accounts.sqlite").path)
-        let accounts = CachedAccountStore(sqlite, cache: RedisAccountCache(client: dead, namespace: "down"))
+        let accounts = CachedAccountStore(sqlite, cache: RedisAccountCache(client: dead, tokens: Self.tokens, namespace: "down"))
         let created = try await accounts.create(NewAccount(username: "passed-by", passwordHash: nil))
         #expect(try await accounts.find(.id(created.id)) == created)
         await #expect(throws: (any Error).self) { _ = try await accounts.setRoles(["admin"], for: created.id) }
@@ -93,5 +96,49 @@ import TesseraStores
         try await accounts.close()
         await dead.close()
         try? FileManager.default.removeItem(at: folder)
+    }
+
+    enum Deployment: String, CaseIterable, CustomTestStringConvertible, Sendable {
+        case single, cluster
+        var testDescription: String { rawValue }
+        static var available: [Deployment] {
+            (TestServers.redisEnabled ? [.single] : []) + (TestServers.redisClusterEnabled ? [.cluster] : [])
+        }
+        func url() throws -> String {
+            self == .single ? try TestServers.requireRedisURL() : try TestServers.requireRedisClusterURL()
+        }
+    }
+
+    /// The account kept by the cache sits in the user's slot, so the session check's own
+    /// script returns it: one round trip for both, on one Redis and on a cluster alike.
+    @Test(arguments: Deployment.available)
+    func theSessionCheckReadsTheCachedAccountInTheSameScript(_ deployment: Deployment) async throws {
+        let client = RedisClient(configuration: try RedisConfiguration(url: try deployment.url()))
+        defer { Task { await client.close() } }
+        let namespace = "test-\(SecureRandom.identifier(length: 10))"
+        let cache = RedisAccountCache(client: client, tokens: Self.tokens, namespace: namespace)
+        let store = RedisSessionStore(client: client, namespace: namespace, readsCachedAccounts: true)
+        let plain = RedisSessionStore(client: client, namespace: namespace)
+        let ada = user()
+        let issued = Self.tokens.issue(forUserID: ada.id)
+        let policy = SessionPolicy()
+        let now = Date()
+        _ = try await store.create(
+            SessionDraft(ref: issued.ref, userID: ada.id, device: "web", deviceName: nil, ip: nil, userAgent: nil), policy: policy, now: now)
+
+        let (before, none) = try await store.checkReadingAccount(issued.ref, policy: policy, now: now)
+        guard case .active = before else { Issue.record("expected a live session, got \(before)"); return }
+        #expect(none == nil)
+
+        try await cache.keep(ada)
+        let (after, cached) = try await store.checkReadingAccount(issued.ref, policy: policy, now: now)
+        guard case .active(let session) = after else { Issue.record("expected a live session, got \(after)"); return }
+        #expect(session.userID == ada.id)
+        #expect(cached == ada.withoutPasswordHash)
+        // A store not asked to read the cache answers the session alone.
+        #expect(try await plain.checkReadingAccount(issued.ref, policy: policy, now: now).1 == nil)
+
+        try await cache.forget(ada.id)
+        #expect(try await store.checkReadingAccount(issued.ref, policy: policy, now: now).1 == nil)
     }
 }
