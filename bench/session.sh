@@ -2,7 +2,9 @@
 # How much a session check costs: GET /api/session against GET /health/live (no store) of
 # the same node, for a node on the memory session store and one on Redis (one round trip),
 # with wrk, alternating live and session on each in one run. Prints the requests/s of each
-# and the ratio session/live per store. See bench/README.md.
+# and the ratio session/live per store, and the CPU time each request cost the node (and
+# Redis), read from /proc: a figure a busy machine disturbs far less than requests/s.
+# See bench/README.md.
 #
 # Environment: BENCH_DURATION (10s), BENCH_THREADS (2), BENCH_CONNECTIONS (32),
 # BENCH_ROUNDS (2), TESSERA_BIN (use this binary instead of building a release one).
@@ -27,6 +29,7 @@ bin=$(release_binary tessera "${TESSERA_BIN:-}")
 
 servers_init
 start_redis
+redis_pid=$STARTED_PGID
 
 live() { [ "$(http_status "$1/health/live")" = 200 ]; }
 
@@ -41,6 +44,7 @@ start_node() {
     mkdir -p "$data"
     start_group TERM "$SERVERS_TMP/$name.log" "$bin" serve --host 127.0.0.1 --port "$port" \
         --public-url "$NODE_URL" --data-dir "$data" "$@"
+    NODE_PID=$STARTED_PGID
     if ! wait_until 60 live "$NODE_URL"; then
         tail -n 30 "$SERVERS_TMP/$name.log" >&2
         die "tessera ($name) did not start"
@@ -72,47 +76,64 @@ PY
 }
 
 # Only the node under measurement gets load; the other one idles.
-declare -A node_url node_token
+declare -A node_url node_token node_pid
 start_node memory
-node_url[memory]=$NODE_URL node_token[memory]=$NODE_TOKEN
+node_url[memory]=$NODE_URL node_token[memory]=$NODE_TOKEN node_pid[memory]=$NODE_PID
 start_node redis --redis-url "$REDIS_URL"
-node_url[redis]=$NODE_URL node_token[redis]=$NODE_TOKEN
+node_url[redis]=$NODE_URL node_token[redis]=$NODE_TOKEN node_pid[redis]=$NODE_PID
 
-run_wrk() { # run_wrk NAME URL [wrk args...]: prints requests/s
-    local name=$1 url=$2 out
+cpu_ticks() { # cpu_ticks PID: user + system time of the process so far, in clock ticks
+    awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
+# run_wrk NAME URL [wrk args...]: prints requests/s, the node's and Redis's CPU time over
+# the run in clock ticks, and the number of requests. Uses $pid (the node under load).
+run_wrk() {
+    local name=$1 url=$2 out node_before redis_before
     shift 2
+    node_before=$(cpu_ticks "$pid") redis_before=$(cpu_ticks "$redis_pid")
     out=$(wrk -t"$threads" -c"$connections" -d"$duration" "$@" "$url")
     if grep -q 'Non-2xx or 3xx responses' <<<"$out"; then
         printf '%s\n' "$out" >&2
         die "$name: some responses were not 2xx"
     fi
-    awk '/^Requests\/sec:/ { print $2 }' <<<"$out"
+    printf '%s %s %s %s\n' "$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")" \
+        "$(($(cpu_ticks "$pid") - node_before))" "$(($(cpu_ticks "$redis_pid") - redis_before))" \
+        "$(awk '/requests in/ { print $1 }' <<<"$out")"
 }
 
 log "wrk -t$threads -c$connections -d$duration, $rounds rounds of live then session, per store"
 results=()
 for round in $(seq 1 "$rounds"); do
     for store in memory redis; do
-        url=${node_url[$store]} token=${node_token[$store]}
-        live_rps=$(run_wrk "$store live" "$url/health/live")
-        printf 'round %d  %-6s GET /health/live  %10.0f requests/s\n' "$round" "$store" "$live_rps"
-        session_rps=$(run_wrk "$store session" "$url/api/session" -H "Authorization: Bearer $token")
-        printf 'round %d  %-6s GET /api/session  %10.0f requests/s\n' "$round" "$store" "$session_rps"
-        results+=("$store $live_rps $session_rps")
+        url=${node_url[$store]} token=${node_token[$store]} pid=${node_pid[$store]}
+        live=$(run_wrk "$store live" "$url/health/live")
+        printf 'round %d  %-6s GET /health/live  %10.0f requests/s\n' "$round" "$store" "${live%% *}"
+        session=$(run_wrk "$store session" "$url/api/session" -H "Authorization: Bearer $token")
+        printf 'round %d  %-6s GET /api/session  %10.0f requests/s\n' "$round" "$store" "${session%% *}"
+        results+=("$store $live $session")
     done
 done
 
 printf '%s\n' "${results[@]}" | python3 -c '
-import sys
+import os, sys
 from collections import defaultdict
+tick = 1e6 / os.sysconf("SC_CLK_TCK")  # microseconds per clock tick
 runs = defaultdict(list)
 for line in sys.stdin:
-    store, live, session = line.split()
-    runs[store].append((float(live), float(session)))
-for store, pairs in runs.items():
-    n = len(pairs)
-    live = sum(p[0] for p in pairs) / n
-    session = sum(p[1] for p in pairs) / n
+    store, *numbers = line.split()
+    runs[store].append([float(x) for x in numbers])
+for store, rows in runs.items():
+    n = len(rows)
+    live = sum(r[0] for r in rows) / n
+    session = sum(r[4] for r in rows) / n
     print(f"{store:6}  /health/live {live:8.0f}  /api/session {session:8.0f} requests/s "
           f"(mean of {n})  ratio session/live: {session / live:.2f}")
+    def cpu(offset):  # node and Redis CPU microseconds per request, over every round
+        requests = sum(r[offset + 3] for r in rows)
+        return (sum(r[offset + 1] for r in rows) * tick / requests, sum(r[offset + 2] for r in rows) * tick / requests)
+    (live_node, _), (session_node, session_redis) = cpu(0), cpu(4)
+    print(f"{store:6}  CPU per request: /health/live {live_node:5.0f} us node; /api/session {session_node:5.0f} us node"
+          + (f" + {session_redis:.0f} us Redis" if store == "redis" else "")
+          + f"  ratio live/session: {live_node / (session_node + session_redis):.2f}")
 '
