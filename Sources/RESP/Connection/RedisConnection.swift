@@ -78,7 +78,7 @@ public final class RedisConnection: Sendable {
         timeout: Duration,
         on channel: any Channel
     ) async throws -> RESPValue {
-        guard !command.arguments.isEmpty else {
+        guard command.count > 0 else {
             // The server would never answer an empty array, leaving every later reply misaligned.
             throw RedisClientError.protocolError("a command needs at least a name")
         }
@@ -123,7 +123,6 @@ public final class RedisConnection: Sendable {
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandlers(
                             ByteToMessageHandler(RESPDecoder(limits: limits)),
-                            MessageToByteHandler(RESPEncoder()),
                             RedisCommandHandler(health: health, logger: logger)
                         )
                     }

@@ -12,20 +12,48 @@ public struct RESPEncoder: MessageToByteEncoder {
     public init() {}
 
     public func encode(data command: RedisCommand, out: inout ByteBuffer) {
-        // Decimal lengths and framing add at most 16 bytes per argument; reserving once avoids
-        // regrowing the buffer for commands with many or large arguments.
-        out.reserveCapacity(
-            minimumWritableBytes: 16 + command.arguments.reduce(0) { $0 + $1.readableBytes + 16 }
-        )
-        out.writeStaticString("*")
-        out.writeString(String(command.arguments.count))
-        out.writeStaticString("\r\n")
-        for argument in command.arguments {
-            out.writeStaticString("$")
-            out.writeString(String(argument.readableBytes))
-            out.writeStaticString("\r\n")
-            out.writeImmutableBuffer(argument)
-            out.writeStaticString("\r\n")
+        Self.append(command, to: &out)
+    }
+
+    /// Appends `command` to `out`, which may already hold other commands: the command handler
+    /// gathers every command of an event-loop tick in one buffer this way.
+    static func append(_ command: RedisCommand, to out: inout ByteBuffer) {
+        Self.appendHeader(UInt8(ascii: "*"), command.count, to: &out)
+        switch command.storage {
+        case .strings(let arguments):
+            for argument in arguments {
+                Self.appendHeader(UInt8(ascii: "$"), argument.utf8.count, to: &out)
+                out.writeString(argument)
+                out.writeInteger(0x0D0A as UInt16)
+            }
+        case .buffers(let arguments):
+            for argument in arguments {
+                Self.appendHeader(UInt8(ascii: "$"), argument.readableBytes, to: &out)
+                out.writeImmutableBuffer(argument)
+                out.writeInteger(0x0D0A as UInt16)
+            }
+        }
+    }
+
+    /// Writes `*count\r\n` or `$length\r\n` in place: formatting the number through a `String`
+    /// would allocate once per argument of every command.
+    private static func appendHeader(_ marker: UInt8, _ count: Int, to out: inout ByteBuffer) {
+        var digits = 1
+        var rest = count / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        out.writeWithUnsafeMutableBytes(minimumWritableBytes: digits + 3) { bytes in
+            bytes[0] = marker
+            var value = count
+            for position in stride(from: digits, to: 0, by: -1) {
+                bytes[position] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10)
+                value /= 10
+            }
+            bytes[digits + 1] = UInt8(ascii: "\r")
+            bytes[digits + 2] = UInt8(ascii: "\n")
+            return digits + 3
         }
     }
 }

@@ -101,7 +101,6 @@ private struct TestConnection {
     init() throws {
         try self.channel.pipeline.syncOperations.addHandlers(
             ByteToMessageHandler(RESPDecoder()),
-            MessageToByteHandler(RESPEncoder()),
             RedisCommandHandler(health: self.health, logger: Logger(label: "test"))
         )
         try self.channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 6379)).wait()
