@@ -10,13 +10,18 @@ import NIOCore
 ///
 /// Commands are encoded straight into one outbound buffer as they come, and the buffer is written
 /// and flushed once per event-loop tick, so many callers' commands leave in one system call.
+/// Replies are decoded here too, with a ``RESPDecoder``, and handed to their callers as they are
+/// parsed: no `ByteToMessageHandler` and no type-erased message per reply in between.
 final class RedisCommandHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = RESPValue
+    typealias InboundIn = ByteBuffer
     typealias OutboundIn = RedisRequest
     typealias OutboundOut = ByteBuffer
 
     private let logger: Logger
     private let health: ConnectionHealth
+    private var decoder: RESPDecoder
+    /// The start of a reply whose end has not arrived yet.
+    private var received: ByteBuffer?
     private var pending = CircularBuffer<PendingReply>(initialCapacity: 64)
     /// Set once the connection can no longer answer; every waiting and later command fails with it.
     private var failure: RedisClientError? {
@@ -31,7 +36,8 @@ final class RedisCommandHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// scheduling and cancelling a timer per command cost more than the command itself.
     private var timer: (deadline: NIODeadline, task: Scheduled<Void>)?
 
-    init(health: ConnectionHealth = ConnectionHealth(), logger: Logger) {
+    init(limits: RESPDecodingLimits = RESPDecodingLimits(), health: ConnectionHealth = ConnectionHealth(), logger: Logger) {
+        self.decoder = RESPDecoder(limits: limits)
         self.health = health
         self.logger = logger
     }
@@ -98,7 +104,27 @@ final class RedisCommandHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard self.failure == nil else { return }
-        let value = self.unwrapInboundIn(data)
+        var bytes = self.unwrapInboundIn(data)
+        if var start = self.received.take() {
+            start.writeBuffer(&bytes)
+            bytes = start
+        }
+        do throws(RedisClientError) {
+            while let value = try self.decoder.decode(&bytes) {
+                self.deliver(value, context: context)
+                // A reply's promise callbacks may have closed the connection.
+                guard self.failure == nil else { return }
+            }
+        } catch {
+            self.fail(error, context: context)
+            return
+        }
+        if bytes.readableBytes > 0 {
+            self.received = bytes
+        }
+    }
+
+    private func deliver(_ value: RESPValue, context: ChannelHandlerContext) {
         if case .push = value {
             // Out-of-band messages (client tracking, pub/sub) are never replies; with no subscriber
             // on this connection there is nobody to hand them to.

@@ -151,9 +151,8 @@ public final class RedisConnection: Sendable {
                 .connectTimeout(TimeAmount(configuration.connectTimeout))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandlers(
-                            ByteToMessageHandler(RESPDecoder(limits: limits)),
-                            RedisCommandHandler(health: health, logger: logger)
+                        try channel.pipeline.syncOperations.addHandler(
+                            RedisCommandHandler(limits: limits, health: health, logger: logger)
                         )
                     }
                 }

@@ -99,8 +99,7 @@ private struct TestConnection {
     let health = ConnectionHealth()
 
     init() throws {
-        try self.channel.pipeline.syncOperations.addHandlers(
-            ByteToMessageHandler(RESPDecoder()),
+        try self.channel.pipeline.syncOperations.addHandler(
             RedisCommandHandler(health: self.health, logger: Logger(label: "test"))
         )
         try self.channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 6379)).wait()
