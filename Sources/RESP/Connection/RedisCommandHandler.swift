@@ -30,7 +30,10 @@ final class RedisCommandHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Set while the handler is in a pipeline; commands enqueued without it fail.
     private var context: ChannelHandlerContext?
     /// Commands enqueued since the last flush, encoded back to back.
-    private var outbound = ByteBuffer()
+    private(set) var outbound = ByteBuffer()
+    /// What the outbound buffer starts with, and the most it keeps between flushes: a command with
+    /// a large argument must not leave its connection holding that much memory for good.
+    static let outboundCapacity = (initial: 4096, retained: 64 * 1024)
     private var flushScheduled = false
     /// One timer for all waiting commands, armed for the earliest deadline it knows of:
     /// scheduling and cancelling a timer per command cost more than the command itself.
@@ -44,7 +47,7 @@ final class RedisCommandHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        self.outbound = context.channel.allocator.buffer(capacity: 4096)
+        self.outbound = context.channel.allocator.buffer(capacity: Self.outboundCapacity.initial)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -98,8 +101,12 @@ final class RedisCommandHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func flushOutbound() {
         guard let context = self.context, self.failure == nil, self.outbound.readableBytes > 0 else { return }
         context.writeAndFlush(self.wrapOutboundOut(self.outbound), promise: nil)
-        // Usually the socket took every byte and the storage is ours again, reused without allocating.
-        self.outbound.clear()
+        if self.outbound.capacity > Self.outboundCapacity.retained {
+            self.outbound = context.channel.allocator.buffer(capacity: Self.outboundCapacity.initial)
+        } else {
+            // Usually the socket took every byte and the storage is ours again, reused without allocating.
+            self.outbound.clear()
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
