@@ -20,6 +20,8 @@ public struct RedisCommand: Sendable, Equatable {
     var storage: Storage
 
     /// The command name followed by its arguments.
+    ///
+    /// For a command made from strings, each read makes the bytes anew: read it once and keep it.
     public var arguments: [ByteBuffer] {
         get {
             switch self.storage {
