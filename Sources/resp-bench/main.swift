@@ -1,12 +1,12 @@
 // Pipelined GET throughput of the RESP client, for bench/resp.sh to compare with
-// `redis-benchmark -P <depth>` on the same server.
+// `redis-benchmark -c <clients> -P <depth>` on the same server.
 //
 //   resp-bench <redis-url> <requests> <clients> <depth>
 //
-// Runs clients × depth concurrent loops of GET on one key over one connection, on a one-thread
-// event loop group (redis-benchmark is one thread too) with the loops' tasks running on that
-// event loop, so that up to clients × depth commands are in flight, and prints the requests
-// per second.
+// Runs the load the way redis-benchmark does: <clients> clients, each a `RedisClient` with its
+// own connection, each keeping <depth> GETs of one key in flight (one loop per command in
+// flight), on a one-thread event loop group (redis-benchmark is one thread too) with the
+// loops' tasks running on that event loop. Prints the requests per second.
 import NIOCore
 import NIOPosix
 import RESP
@@ -28,19 +28,25 @@ else {
 let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 var configuration = try RedisConfiguration(url: arguments[1])
 configuration.maximumConnections = 1
-let client = RedisClient(configuration: configuration, eventLoopGroup: group)
-try await client.send("SET", "resp-bench:key", "xxx")
+var connections: [RedisClient] = []
+for _ in 0..<clients {
+    let client = RedisClient(configuration: configuration, eventLoopGroup: group)
+    // Opens the client's connection before the clock starts.
+    try await client.send("SET", "resp-bench:key", "xxx")
+    connections.append(client)
+}
 
 let executor = EventLoopExecutor(group.next())
-let loops = clients * depth
-let perLoop = requests / loops
+let perLoop = requests / (clients * depth)
 let clock = ContinuousClock()
 let started = clock.now
 try await withThrowingTaskGroup(of: Void.self) { tasks in
-    for _ in 0..<loops {
-        tasks.addTask(executorPreference: executor) {
-            for _ in 0..<perLoop {
-                _ = try await client.send("GET", "resp-bench:key")
+    for client in connections {
+        for _ in 0..<depth {
+            tasks.addTask(executorPreference: executor) {
+                for _ in 0..<perLoop {
+                    _ = try await client.send("GET", "resp-bench:key")
+                }
             }
         }
     }
@@ -48,6 +54,8 @@ try await withThrowingTaskGroup(of: Void.self) { tasks in
 }
 let elapsed = clock.now - started
 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-print(Int(Double(perLoop * loops) / seconds))
-await client.close()
+print(Int(Double(perLoop * clients * depth) / seconds))
+for client in connections {
+    await client.close()
+}
 try await group.shutdownGracefully()

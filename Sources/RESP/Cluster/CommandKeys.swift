@@ -53,9 +53,11 @@ enum CommandKeys {
     /// - Throws: ``RedisClientError/crossSlot(_:)`` when its keys hash to different slots, which a
     ///   cluster would refuse anyway after a round trip.
     static func slot(of command: RedisCommand) throws -> RedisHashSlot? {
+        // Read once: a command given as strings makes its bytes on each read of `arguments`.
+        let arguments = command.arguments
         var slot: RedisHashSlot?
-        for position in Self.positions(in: command.arguments) {
-            let next = RedisHashSlot(key: command.arguments[position])
+        for position in Self.positions(in: arguments) {
+            let next = RedisHashSlot(key: arguments[position])
             if let slot, slot != next { throw RedisClientError.crossSlot(command.name) }
             slot = next
         }

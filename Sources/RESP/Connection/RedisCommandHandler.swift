@@ -3,31 +3,51 @@ import NIOCore
 
 /// Writes commands and hands each reply to the command written earliest that has no reply yet.
 ///
-/// Redis answers the commands of one connection in order, so a FIFO queue of promises is all the
-/// matching there is. Anything that breaks that order (a timeout, a decoding error, a reply nobody
-/// asked for) leaves no way to tell which reply belongs to whom: the connection is closed and every
-/// waiting command fails.
+/// Redis answers the commands of one connection in order, so a FIFO queue of waiting callers is all
+/// the matching there is. Anything that breaks that order (a timeout, a decoding error, a reply
+/// nobody asked for) leaves no way to tell which reply belongs to whom: the connection is closed and
+/// every waiting command fails.
+///
+/// Commands are encoded straight into one outbound buffer as they come, and the buffer is written
+/// and flushed once per event-loop tick, so many callers' commands leave in one system call.
+/// Replies are decoded here too, with a ``RESPDecoder``, and handed to their callers as they are
+/// parsed: no `ByteToMessageHandler` and no type-erased message per reply in between.
 final class RedisCommandHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = RESPValue
+    typealias InboundIn = ByteBuffer
     typealias OutboundIn = RedisRequest
-    typealias OutboundOut = RedisCommand
+    typealias OutboundOut = ByteBuffer
 
     private let logger: Logger
     private let health: ConnectionHealth
-    private var pending = CircularBuffer<PendingReply>()
+    private var decoder: RESPDecoder
+    /// The start of a reply whose end has not arrived yet.
+    private var received: ByteBuffer?
+    private var pending = CircularBuffer<PendingReply>(initialCapacity: 64)
     /// Set once the connection can no longer answer; every waiting and later command fails with it.
     private var failure: RedisClientError? {
         didSet { if failure != nil { health.retire() } }
     }
-    private var nextID: UInt64 = 0
+    /// Set while the handler is in a pipeline; commands enqueued without it fail.
+    private var context: ChannelHandlerContext?
+    /// Commands enqueued since the last flush, encoded back to back.
+    private(set) var outbound = ByteBuffer()
+    /// What the outbound buffer starts with, and the most it keeps between flushes: a command with
+    /// a large argument must not leave its connection holding that much memory for good.
+    static let outboundCapacity = (initial: 4096, retained: 64 * 1024)
     private var flushScheduled = false
     /// One timer for all waiting commands, armed for the earliest deadline it knows of:
     /// scheduling and cancelling a timer per command cost more than the command itself.
     private var timer: (deadline: NIODeadline, task: Scheduled<Void>)?
 
-    init(health: ConnectionHealth = ConnectionHealth(), logger: Logger) {
+    init(limits: RESPDecodingLimits = RESPDecodingLimits(), health: ConnectionHealth = ConnectionHealth(), logger: Logger) {
+        self.decoder = RESPDecoder(limits: limits)
         self.health = health
         self.logger = logger
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        self.outbound = context.channel.allocator.buffer(capacity: Self.outboundCapacity.initial)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -37,32 +57,81 @@ final class RedisCommandHandler: ChannelDuplexHandler, RemovableChannelHandler {
             promise?.fail(failure)
             return
         }
-        let id = self.nextID
-        self.nextID += 1
-        let deadline = context.eventLoop.now + TimeAmount(request.timeout)
-        self.pending.append(PendingReply(id: id, promise: request.promise, deadline: deadline))
+        self.enqueue(request.command, timeout: request.timeout, id: 0, reply: .promise(request.promise))
+        promise?.succeed(())
+    }
+
+    /// Queues `command` to leave with this tick's flush and `reply` to receive its answer; must be
+    /// called on the channel's event loop. `reply` is completed in every case.
+    func enqueue(_ command: RedisCommand, timeout: Duration, id: UInt64, reply: PendingReply.Sink) {
+        guard let context = self.context, self.failure == nil else {
+            reply.fail(self.failure ?? RedisClientError.connectionUnavailable("connection closed"))
+            return
+        }
+        let deadline = context.eventLoop.now + TimeAmount(timeout)
+        self.pending.append(PendingReply(id: id, sink: reply, deadline: deadline))
         if self.timer.map({ deadline < $0.deadline }) ?? true {
             self.armTimer(for: deadline, context: context)
         }
-        self.logger.trace("Redis command sent", metadata: ["redis.command": "\(request.command.name)"])
-        context.write(self.wrapOutboundOut(request.command), promise: promise)
+        self.logger.trace("Redis command sent", metadata: ["redis.command": "\(command.name)"])
+        RESPEncoder.append(command, to: &self.outbound)
         self.scheduleFlush(context: context)
     }
 
-    /// Commands written in the same event loop tick leave in one flush, which is what makes
-    /// pipelining from many concurrent callers cheap.
+    /// Stops waiting for the reply to the command enqueued with `id`: its caller gets a
+    /// `CancellationError` now, and the reply is dropped when it comes.
+    func cancel(_ id: UInt64) {
+        guard let index = self.pending.firstIndex(where: { $0.id == id }) else { return }
+        let sink = self.pending[index].sink
+        self.pending[index].sink = .abandoned
+        sink.fail(CancellationError())
+    }
+
+    /// Commands enqueued in the same event loop tick leave in one write and one flush, which is
+    /// what makes pipelining from many concurrent callers cheap.
     private func scheduleFlush(context: ChannelHandlerContext) {
         guard !self.flushScheduled else { return }
         self.flushScheduled = true
         context.eventLoop.assumeIsolated().execute {
             self.flushScheduled = false
-            if self.failure == nil { context.flush() }
+            self.flushOutbound()
+        }
+    }
+
+    private func flushOutbound() {
+        guard let context = self.context, self.failure == nil, self.outbound.readableBytes > 0 else { return }
+        context.writeAndFlush(self.wrapOutboundOut(self.outbound), promise: nil)
+        if self.outbound.capacity > Self.outboundCapacity.retained {
+            self.outbound = context.channel.allocator.buffer(capacity: Self.outboundCapacity.initial)
+        } else {
+            // Usually the socket took every byte and the storage is ours again, reused without allocating.
+            self.outbound.clear()
         }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard self.failure == nil else { return }
-        let value = self.unwrapInboundIn(data)
+        var bytes = self.unwrapInboundIn(data)
+        if var start = self.received.take() {
+            start.writeBuffer(&bytes)
+            bytes = start
+        }
+        do throws(RedisClientError) {
+            while let value = try self.decoder.decode(&bytes) {
+                self.deliver(value, context: context)
+                // A reply's promise callbacks may have closed the connection.
+                guard self.failure == nil else { return }
+            }
+        } catch {
+            self.fail(error, context: context)
+            return
+        }
+        if bytes.readableBytes > 0 {
+            self.received = bytes
+        }
+    }
+
+    private func deliver(_ value: RESPValue, context: ChannelHandlerContext) {
         if case .push = value {
             // Out-of-band messages (client tracking, pub/sub) are never replies; with no subscriber
             // on this connection there is nobody to hand them to.
@@ -74,9 +143,9 @@ final class RedisCommandHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         if let message = value.errorMessage {
-            reply.promise.fail(RedisClientError.server(message))
+            reply.sink.fail(RedisClientError.server(message))
         } else {
-            reply.promise.succeed(value)
+            reply.sink.succeed(value)
         }
     }
 
@@ -92,20 +161,25 @@ final class RedisCommandHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Times out the first command past its deadline, if any, or re-arms the timer for the
     /// earliest deadline still ahead. Answered commands left the queue without touching the timer.
     private func checkDeadlines(context: ChannelHandlerContext) {
-        guard self.failure == nil, let earliest = self.pending.min(by: { $0.deadline < $1.deadline }) else { return }
-        if earliest.deadline <= context.eventLoop.now {
-            self.timeOut(earliest.id, context: context)
+        guard self.failure == nil,
+            let earliest = self.pending.indices.min(by: { self.pending[$0].deadline < self.pending[$1].deadline })
+        else { return }
+        let deadline = self.pending[earliest].deadline
+        if deadline <= context.eventLoop.now {
+            self.timeOut(at: earliest, context: context)
         } else {
-            self.armTimer(for: earliest.deadline, context: context)
+            self.armTimer(for: deadline, context: context)
         }
     }
 
-    private func timeOut(_ id: UInt64, context: ChannelHandlerContext) {
+    private func timeOut(at index: CircularBuffer<PendingReply>.Index, context: ChannelHandlerContext) {
         self.logger.debug("Redis command timed out, closing the connection")
         let closing = RedisClientError.connectionUnavailable("connection closed after a command timed out")
         self.failure = closing
+        let timedOut = self.pending.remove(at: index)
+        timedOut.sink.fail(RedisClientError.timeout)
         while let reply = self.pending.popFirst() {
-            reply.promise.fail(reply.id == id ? RedisClientError.timeout : closing)
+            reply.sink.fail(closing)
         }
         context.close(promise: nil)
     }
@@ -130,6 +204,7 @@ final class RedisCommandHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.failAll(self.failure ?? .connectionUnavailable("connection closed"))
+        self.context = nil
     }
 
     private func fail(_ error: RedisClientError, context: ChannelHandlerContext) {
@@ -143,7 +218,7 @@ final class RedisCommandHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.timer?.task.cancel()
         self.timer = nil
         while let reply = self.pending.popFirst() {
-            reply.promise.fail(error)
+            reply.sink.fail(error)
         }
     }
 }

@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// One connection to a Redis or Valkey server, shared by any number of concurrent callers.
 ///
@@ -22,6 +23,10 @@ public final class RedisConnection: Sendable {
     public let protocolVersion: RESPProtocolVersion
     let channel: any Channel
     private let health: ConnectionHealth
+    /// The channel's command handler, which ``send(_:timeout:)`` hands commands to directly.
+    private let commands: NIOLoopBound<RedisCommandHandler>
+    /// Names each command sent through ``send(_:timeout:)``, so that a cancelled caller can withdraw it.
+    private let commandIDs = Atomic<UInt64>(0)
 
     public var eventLoop: any EventLoop { self.channel.eventLoop }
 
@@ -42,19 +47,28 @@ public final class RedisConnection: Sendable {
         let health = ConnectionHealth()
         let channel = try await Self.openChannel(configuration: configuration, eventLoop: eventLoop, health: health, logger: logger)
         do {
+            let commands = try await channel.eventLoop.submit {
+                NIOLoopBound(try channel.pipeline.syncOperations.handler(type: RedisCommandHandler.self), eventLoop: channel.eventLoop)
+            }.get()
             let version = try await Self.handshake(on: channel, configuration: configuration)
             logger.debug("Redis connection ready", metadata: ["redis.protocol": "\(version.rawValue)"])
-            return RedisConnection(channel: channel, protocolVersion: version, health: health)
+            return RedisConnection(channel: channel, protocolVersion: version, health: health, commands: commands)
         } catch {
             try? await channel.close().get()
             throw Self.handshakeFailure(error, configuration: configuration)
         }
     }
 
-    private init(channel: any Channel, protocolVersion: RESPProtocolVersion, health: ConnectionHealth) {
+    private init(
+        channel: any Channel,
+        protocolVersion: RESPProtocolVersion,
+        health: ConnectionHealth,
+        commands: NIOLoopBound<RedisCommandHandler>
+    ) {
         self.channel = channel
         self.protocolVersion = protocolVersion
         self.health = health
+        self.commands = commands
     }
 
     /// Sends `command` and waits for its reply.
@@ -65,7 +79,26 @@ public final class RedisConnection: Sendable {
     /// stops the wait; the reply, when it comes, is discarded.
     @discardableResult
     nonisolated(nonsending) public func send(_ command: RedisCommand, timeout: Duration) async throws -> RESPValue {
-        try await Self.send(command, timeout: timeout, on: self.channel)
+        guard command.count > 0 else { throw Self.emptyCommand }
+        try Task.checkCancellation()
+        // The caller waits on a continuation that the handler resumes itself: no promise and no
+        // callback in between, and no hop when the caller already runs on the connection's loop.
+        let id = self.commandIDs.wrappingAdd(1, ordering: .relaxed).newValue
+        let commands = self.commands
+        let eventLoop = self.channel.eventLoop
+        return try await withTaskCancellationHandler {
+            try await withUnsafeThrowingContinuation { (reply: UnsafeContinuation<RESPValue, any Error>) in
+                if eventLoop.inEventLoop {
+                    commands.value.enqueue(command, timeout: timeout, id: id, reply: .continuation(reply))
+                } else {
+                    eventLoop.execute {
+                        commands.value.enqueue(command, timeout: timeout, id: id, reply: .continuation(reply))
+                    }
+                }
+            }
+        } onCancel: {
+            eventLoop.execute { commands.value.cancel(id) }
+        }
     }
 
     /// Closes the connection; commands still waiting fail with ``RedisClientError/closed``.
@@ -78,10 +111,7 @@ public final class RedisConnection: Sendable {
         timeout: Duration,
         on channel: any Channel
     ) async throws -> RESPValue {
-        guard !command.arguments.isEmpty else {
-            // The server would never answer an empty array, leaving every later reply misaligned.
-            throw RedisClientError.protocolError("a command needs at least a name")
-        }
+        guard command.count > 0 else { throw Self.emptyCommand }
         try Task.checkCancellation()
         let reply = channel.eventLoop.makePromise(of: RESPValue.self)
         Self.write(command, timeout: timeout, replyingTo: reply, on: channel)
@@ -121,10 +151,8 @@ public final class RedisConnection: Sendable {
                 .connectTimeout(TimeAmount(configuration.connectTimeout))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandlers(
-                            ByteToMessageHandler(RESPDecoder(limits: limits)),
-                            MessageToByteHandler(RESPEncoder()),
-                            RedisCommandHandler(health: health, logger: logger)
+                        try channel.pipeline.syncOperations.addHandler(
+                            RedisCommandHandler(limits: limits, health: health, logger: logger)
                         )
                     }
                 }
@@ -136,6 +164,9 @@ public final class RedisConnection: Sendable {
             )
         }
     }
+
+    /// The server would never answer an empty array, leaving every later reply misaligned.
+    private static let emptyCommand = RedisClientError.protocolError("a command needs at least a name")
 
     /// The error a command fails with when its write fails.
     private static func unavailable(_ error: any Error) -> any Error {

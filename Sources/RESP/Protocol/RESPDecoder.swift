@@ -126,18 +126,20 @@ public struct RESPDecoder: ByteToMessageDecoder {
 
     /// Reads a bulk string, bulk error or verbatim string once its whole body is buffered.
     private func readBlob(_ type: UInt8, from buffer: inout ByteBuffer) throws(RedisClientError) -> RESPValue? {
-        guard let header = try self.peekLine(in: buffer) else { return nil }
-        let length = Self.integer(header.content)
+        // The length is parsed in place: no slice of the header for the most common reply there is.
+        guard let contentLength = try self.lineLength(in: buffer) else { return nil }
+        let frameLength = contentLength + 3
+        let length = buffer.withUnsafeReadableBytes { Self.integer(UnsafeRawBufferPointer(rebasing: $0[1..<(1 + contentLength)])) }
         if length == -1, type == UInt8(ascii: "$") {
-            buffer.moveReaderIndex(forwardBy: header.frameLength)
+            buffer.moveReaderIndex(forwardBy: frameLength)
             return .null
         }
         guard let length, length >= 0 else { throw .protocolError("invalid bulk length") }
         guard length <= self.limits.maximumBulkLength else {
             throw .protocolError("bulk of \(length) bytes exceeds the limit of \(self.limits.maximumBulkLength)")
         }
-        guard buffer.readableBytes >= header.frameLength + length + 2 else { return nil }
-        buffer.moveReaderIndex(forwardBy: header.frameLength)
+        guard buffer.readableBytes >= frameLength + length + 2 else { return nil }
+        buffer.moveReaderIndex(forwardBy: frameLength)
         let body = buffer.readSlice(length: length)!
         guard buffer.readInteger(as: UInt16.self) == 0x0D0A else { throw .protocolError("bulk not terminated by CRLF") }
         switch type {
@@ -165,29 +167,40 @@ public struct RESPDecoder: ByteToMessageDecoder {
 
     /// Finds the line that follows the type byte; `frameLength` counts the type byte, content and CRLF.
     private func peekLine(in buffer: ByteBuffer) throws(RedisClientError) -> (content: ByteBuffer, frameLength: Int)? {
+        guard let contentLength = try self.lineLength(in: buffer) else { return nil }
+        return (buffer.getSlice(at: buffer.readerIndex + 1, length: contentLength)!, contentLength + 3)
+    }
+
+    /// The length of the line that follows the type byte, without its CRLF; `nil` until its LF arrives.
+    private func lineLength(in buffer: ByteBuffer) throws(RedisClientError) -> Int? {
         let maximum = self.limits.maximumLineLength
-        let view = buffer.readableBytesView
-        guard let newline = view.prefix(maximum + 3).firstIndex(of: UInt8(ascii: "\n")) else {
-            guard view.count < maximum + 3 else { throw .protocolError("line longer than \(maximum) bytes") }
+        let newline = buffer.withUnsafeReadableBytes { bytes in
+            bytes[..<min(bytes.count, maximum + 3)].firstIndex(of: UInt8(ascii: "\n")).map {
+                (index: $0, afterCR: $0 >= 2 && bytes[$0 - 1] == UInt8(ascii: "\r"))
+            }
+        }
+        guard let newline else {
+            guard buffer.readableBytes < maximum + 3 else { throw .protocolError("line longer than \(maximum) bytes") }
             return nil
         }
-        let contentLength = newline - view.startIndex - 2
-        guard contentLength >= 0, view[newline - 1] == UInt8(ascii: "\r") else {
-            throw .protocolError("line not terminated by CRLF")
-        }
-        return (buffer.getSlice(at: buffer.readerIndex + 1, length: contentLength)!, contentLength + 3)
+        guard newline.afterCR else { throw .protocolError("line not terminated by CRLF") }
+        return newline.index - 2
     }
 
     /// Parses a signed decimal without allocating; `nil` on anything else, including overflow.
     static func integer(_ bytes: ByteBuffer) -> Int? {
-        var digits = bytes.readableBytesView[...]
+        bytes.withUnsafeReadableBytes { Self.integer($0) }
+    }
+
+    static func integer(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        var digits = bytes[...]
         let negative = digits.first == UInt8(ascii: "-")
         if negative || digits.first == UInt8(ascii: "+") { digits = digits.dropFirst() }
         guard !digits.isEmpty else { return nil }
         var value = 0
         for byte in digits {
             guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
-            let digit = Int(byte - UInt8(ascii: "0"))
+            let digit = Int(byte &- UInt8(ascii: "0"))
             let (shifted, overflowA) = value.multipliedReportingOverflow(by: 10)
             let (next, overflowB) =
                 negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)

@@ -32,7 +32,10 @@ public enum RESPValue: Sendable {
     /// `!21 SYNTAX invalid syntax`: a binary-safe error inside an aggregate.
     case bulkError(String)
     /// `=15 txt:Some string`: text with a three-letter format such as `txt` or `mkd`.
-    case verbatimString(format: String, text: ByteBuffer)
+    ///
+    /// Boxed, being rare and the only case larger than a `ByteBuffer`: that keeps every reply
+    /// small enough to travel through the channel pipeline without an allocation of its own.
+    indirect case verbatimString(format: String, text: ByteBuffer)
     /// `*2 …`
     case array([RESPValue])
     /// `%2 …`: pairs in the order the server sent them; keys need not be unique or hashable.

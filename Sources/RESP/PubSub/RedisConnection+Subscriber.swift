@@ -3,8 +3,9 @@ import NIOCore
 
 extension RedisConnection {
     /// Opens a connection for subscriptions: the usual handshake (`HELLO 3`, or RESP2 with `AUTH`
-    /// and `SELECT`), then the command handler gives way to a ``PubSubHandler`` that reports every
-    /// frame to `onEvent`. Write ``RedisCommand`` values to the returned channel.
+    /// and `SELECT`), then the command handler gives way to a ``RESPDecoder``, a ``RESPEncoder`` and a
+    /// ``PubSubHandler`` that reports every frame to `onEvent`. Write ``RedisCommand`` values to the
+    /// returned channel.
     static func openSubscriber(
         configuration: RedisConfiguration,
         eventLoop: any EventLoop,
@@ -20,6 +21,8 @@ extension RedisConnection {
                 let pipeline = channel.pipeline.syncOperations
                 do {
                     let commands = try pipeline.handler(type: RedisCommandHandler.self)
+                    try pipeline.addHandler(ByteToMessageHandler(RESPDecoder(limits: configuration.decodingLimits)))
+                    try pipeline.addHandler(MessageToByteHandler(RESPEncoder()))
                     try pipeline.addHandler(PubSubHandler(logger: logger, onEvent: onEvent))
                     return pipeline.removeHandler(commands)
                 } catch {

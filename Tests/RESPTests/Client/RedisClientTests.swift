@@ -173,6 +173,27 @@ struct RedisClientTests {
         }
     }
 
+    @Test("a cancelled caller stops waiting, and the connection's later replies still reach their own commands")
+    func cancellation() async throws {
+        try await withRedisServer { server in
+            let connection = try await RedisConnection.connect(
+                configuration: try RedisConfiguration(url: server.url),
+                eventLoop: MultiThreadedEventLoopGroup.singleton.next()
+            )
+            let blocked = Task {
+                try await connection.send(RedisCommand(["BLPOP", "nothing-comes", "1"]), timeout: .seconds(10))
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            blocked.cancel()
+            await #expect(throws: CancellationError.self) { try await blocked.value }
+            // BLPOP's own reply (null, a second later) is dropped rather than taken for PING's.
+            #expect(try await connection.send(RedisCommand(["PING"]), timeout: .seconds(10)) == .simpleString("PONG"))
+            #expect(try await connection.send(RedisCommand(["ECHO", "after"]), timeout: .seconds(10)).string == "after")
+            #expect(connection.isActive)
+            await connection.close()
+        }
+    }
+
     @Test("while the server is down commands fail with connectionUnavailable; the same client recovers after a restart")
     func serverRestart() async throws {
         try await withRedisServer { server in

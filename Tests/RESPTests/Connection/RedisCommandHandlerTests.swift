@@ -27,6 +27,18 @@ struct RedisCommandHandlerTests {
         #expect(try connection.result(third) == .success(.integer(5)))
     }
 
+    @Test("a command with a large argument leaves whole, and its connection does not keep a buffer that large")
+    func largeCommand() throws {
+        let connection = try TestConnection()
+        let value = String(repeating: "v", count: 1_000_000)
+        let set = connection.send(["SET", "big", value])
+        connection.channel.embeddedEventLoop.run()
+        #expect(try connection.written() == "*3\r\n$3\r\nSET\r\n$3\r\nbig\r\n$1000000\r\n\(value)\r\n")
+        #expect(try connection.handler().outbound.capacity <= RedisCommandHandler.outboundCapacity.retained)
+        try connection.receive("+OK\r\n")
+        #expect(try connection.result(set) == .success(.simpleString("OK")))
+    }
+
     @Test("an error reply fails its own command only")
     func serverError() throws {
         let connection = try TestConnection()
@@ -99,9 +111,7 @@ private struct TestConnection {
     let health = ConnectionHealth()
 
     init() throws {
-        try self.channel.pipeline.syncOperations.addHandlers(
-            ByteToMessageHandler(RESPDecoder()),
-            MessageToByteHandler(RESPEncoder()),
+        try self.channel.pipeline.syncOperations.addHandler(
             RedisCommandHandler(health: self.health, logger: Logger(label: "test"))
         )
         try self.channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 6379)).wait()
@@ -111,6 +121,10 @@ private struct TestConnection {
         let promise = self.channel.eventLoop.makePromise(of: RESPValue.self)
         RedisConnection.write(RedisCommand(arguments), timeout: timeout, replyingTo: promise, on: self.channel)
         return promise.futureResult
+    }
+
+    func handler() throws -> RedisCommandHandler {
+        try self.channel.pipeline.syncOperations.handler(type: RedisCommandHandler.self)
     }
 
     func written() throws -> String? {

@@ -125,6 +125,11 @@ struct RESPDecoderTests {
         Self.expectProtocolError { try Self.decodeByteByByte(Array(("+" + String(repeating: "a", count: 100)).utf8), limits: limits) }
     }
 
+    @Test("a reply fits an existential's inline buffer, so handing it down the pipeline does not allocate")
+    func replySize() {
+        #expect(MemoryLayout<RESPValue>.size <= 3 * MemoryLayout<Int>.size)
+    }
+
     static func decodeByteByByte(_ bytes: some Sequence<UInt8>, limits: RESPDecodingLimits = .init()) throws -> [RESPValue] {
         var decoder = RESPDecoder(limits: limits)
         var buffer = ByteBuffer()

@@ -29,6 +29,24 @@ struct RESPEncoderTests {
         #expect(try decoder.decode(&buffer)?.array?.map { $0.string } == arguments)
     }
 
+    @Test("lengths of any number of digits are written in decimal, from strings and from bytes alike")
+    func multiDigitLengths() throws {
+        let long = String(repeating: "x", count: 1234)
+        let arguments = ["MSET"] + (1...5).flatMap { ["k\($0)", $0 == 5 ? long : ""] }
+        let expected = "*11\r\n$4\r\nMSET\r\n" + (1...5).map { "$2\r\nk\($0)\r\n" + ($0 == 5 ? "$1234\r\n\(long)\r\n" : "$0\r\n\r\n") }.joined()
+        #expect(try Self.encode(RedisCommand(arguments)) == expected)
+        #expect(try Self.encode(RedisCommand(arguments.map { ByteBuffer(string: $0) })) == expected)
+    }
+
+    @Test("commands built from strings and from the same bytes are equal")
+    func equality() {
+        #expect(RedisCommand(["GET", "ü"]) == RedisCommand([ByteBuffer(string: "GET"), ByteBuffer(string: "ü")]))
+        #expect(RedisCommand(["GET", "a"]) != RedisCommand(["GET", "b"]))
+        var command = RedisCommand(["GET", "a"])
+        command.arguments[1] = ByteBuffer(string: "b")
+        #expect(command == RedisCommand(["GET", "b"]))
+    }
+
     @Test("the command name is upper-cased and arguments are left out")
     func name() {
         #expect(RedisCommand(["auth", "alice", "secret"]).name == "AUTH")
