@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "tessera", targets: ["tessera"]),
         .executable(name: "seller-console", targets: ["SellerConsole"]),
         .library(name: "RESP", targets: ["RESP"]),
+        .library(name: "RESPHummingbird", targets: ["RESPHummingbird"]),
         .library(name: "TesseraCore", targets: ["TesseraCore"]),
         .library(name: "TesseraStores", targets: ["TesseraStores"]),
         .library(name: "TesseraSSO", targets: ["TesseraSSO"]),
@@ -50,7 +51,19 @@ let package = Package(
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Hummingbird's PersistDriver on RESP, apart so that RESP itself needs no Hummingbird.
+        .target(
+            name: "RESPHummingbird",
+            dependencies: [
+                "RESP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -171,7 +184,24 @@ let package = Package(
         ),
         .testTarget(
             name: "RESPTests",
-            dependencies: ["RESP", .product(name: "NIOEmbedded", package: "swift-nio")],
+            dependencies: [
+                "RESP",
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RESPHummingbirdTests",
+            dependencies: [
+                "RESPHummingbird",
+                "RESP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

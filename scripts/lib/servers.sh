@@ -247,13 +247,10 @@ start_postgres() {
 
 postgres_url() { echo "postgres://postgres@127.0.0.1:$POSTGRES_PORT/$1"; }
 
-# Sets SMTP_URL (no TLS, no AUTH), SMTP_TLS_URL (STARTTLS and AUTH required), SMTPS_URL
-# (TLS from connect, AUTH LOGIN required), SMTP_CA_FILE and SMTP_MAILDIR, where every
-# accepted message is kept as NAME.eml with NAME.json (see scripts/lib/smtp_server.py).
-# The certificate is made here, by a throwaway CA that the TLS URLs trust via ca-file.
-start_smtp() {
-    local dir="$SERVERS_TMP/smtp" plain starttls smtps password
-    mkdir -p "$dir/maildir"
+# make_test_certificate DIR: a throwaway CA (DIR/ca.pem) and a certificate it signed for
+# 127.0.0.1 and localhost (DIR/server.pem, key DIR/server.key), valid for two days.
+make_test_certificate() {
+    local dir=$1
     (
         cd "$dir" &&
             openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=Tessera test CA" \
@@ -262,7 +259,39 @@ start_smtp() {
             printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >server.ext &&
             openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
                 -extfile server.ext -out server.pem
-    ) >"$dir/openssl.log" 2>&1 || { tail -n 20 "$dir/openssl.log" >&2; die "could not make the SMTP test certificate"; }
+    ) >"$dir/openssl.log" 2>&1 || { tail -n 20 "$dir/openssl.log" >&2; die "could not make a test certificate in $dir"; }
+}
+
+# Starts a redis-server that speaks TLS only (no plain port, client certificates not asked
+# for), with a certificate from a throwaway CA, and sets REDIS_TLS_URL (rediss://, trusting
+# that CA through ca_file) and REDIS_TLS_CA_FILE.
+start_redis_tls() {
+    local dir="$SERVERS_TMP/redis-tls" port
+    mkdir -p "$dir"
+    make_test_certificate "$dir"
+    port=$(free_port)
+    start_group TERM "$dir/redis.log" redis-server \
+        --bind 127.0.0.1 --port 0 --tls-port "$port" --dir "$dir" \
+        --tls-cert-file "$dir/server.pem" --tls-key-file "$dir/server.key" \
+        --tls-ca-cert-file "$dir/ca.pem" --tls-auth-clients no \
+        --save '' --appendonly no --protected-mode no --daemonize no
+    if ! wait_until 30 redis-cli --tls --cacert "$dir/ca.pem" -h 127.0.0.1 -p "$port" ping; then
+        tail -n 20 "$dir/redis.log" >&2
+        die "redis-server did not start with TLS on port $port"
+    fi
+    REDIS_TLS_CA_FILE="$dir/ca.pem"
+    REDIS_TLS_URL="rediss://127.0.0.1:$port?ca_file=$REDIS_TLS_CA_FILE"
+    log "redis-server with TLS on 127.0.0.1:$port (process group $STARTED_PGID)"
+}
+
+# Sets SMTP_URL (no TLS, no AUTH), SMTP_TLS_URL (STARTTLS and AUTH required), SMTPS_URL
+# (TLS from connect, AUTH LOGIN required), SMTP_CA_FILE and SMTP_MAILDIR, where every
+# accepted message is kept as NAME.eml with NAME.json (see scripts/lib/smtp_server.py).
+# The certificate is made here, by a throwaway CA that the TLS URLs trust via ca-file.
+start_smtp() {
+    local dir="$SERVERS_TMP/smtp" plain starttls smtps password
+    mkdir -p "$dir/maildir"
+    make_test_certificate "$dir"
     password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
     plain=$(free_port)
     starttls=$(free_port)

@@ -101,7 +101,8 @@ public final class RedisClient: Sendable {
             do {
                 let connection = try await self.seedConnection(seed, on: loop)
                 let timeout = self.configuration.commandTimeout
-                let map = try await ClusterRouter.discover(node: seed) { try await connection.send($0, timeout: timeout) }
+                let tls = self.configuration.tls != nil
+                let map = try await ClusterRouter.discover(node: seed, tls: tls) { try await connection.send($0, timeout: timeout) }
                 if seed != self.configuration.seeds[0] { await connection.close() }
                 return self.settle(map)
             } catch {

@@ -1,16 +1,21 @@
 extension RedisConfiguration {
-    /// Reads `redis://[[user]:password@]host[:port][,host[:port]…][/database][?timeout=…&connect_timeout=…]`.
+    /// Reads `redis[s]://[[user]:password@]host[:port][,host[:port]…][/database][?timeout=…&connect_timeout=…&ca_file=…]`.
     ///
     /// Several comma-separated hosts name seed nodes of a Redis Cluster (see ``additionalSeeds``);
     /// whether the server is a cluster is asked of it, not told by the URL.
     ///
     /// User and password are percent-decoded (write `@` as `%40`, `:` in a user name as `%3A`).
     /// Timeouts are seconds, or carry a unit: `timeout=2`, `timeout=1.5s`, `timeout=250ms`; `timeout`
-    /// sets ``commandTimeout`` and `connect_timeout` sets ``connectTimeout``. `rediss://` is refused
-    /// rather than silently connecting without TLS.
+    /// sets ``commandTimeout`` and `connect_timeout` sets ``connectTimeout``.
+    ///
+    /// `rediss://` connects with TLS (``tls``) and verifies the server's certificate against the
+    /// system's trusted roots, or against the PEM file named by `ca_file` (percent-encoded path)
+    /// only. `server_name` names the host the certificate must carry when it is not the URL's
+    /// (``tlsServerName``). There is no option to skip verification.
     ///
     /// ```swift
     /// let configuration = try RedisConfiguration(url: "redis://:s3cret@127.0.0.1:6380/1?timeout=500ms")
+    /// let secure = try RedisConfiguration(url: "rediss://:s3cret@cache.internal:6380?ca_file=/etc/redis/ca.pem")
     /// ```
     ///
     /// - Throws: ``RedisClientError/invalidURL(_:)`` saying which part is wrong. The message never
@@ -19,12 +24,12 @@ extension RedisConfiguration {
         guard let separator = url.firstRange(of: "://") else {
             throw RedisClientError.invalidURL("expected redis://host[:port][/database]")
         }
+        self.init()
         switch url[..<separator.lowerBound].lowercased() {
         case "redis": break
-        case "rediss": throw RedisClientError.invalidURL("rediss:// (TLS) is not supported yet")
-        default: throw RedisClientError.invalidURL("the scheme must be redis://")
+        case "rediss": self.tls = .makeClientConfiguration()
+        default: throw RedisClientError.invalidURL("the scheme must be redis:// or rediss://")
         }
-        self.init()
         var rest = url[separator.upperBound...]
         // Credentials end at the last "@": nothing after them may contain one, so a password
         // holding "/", "?" or "@" still parses even when its writer forgot to escape it.
@@ -103,8 +108,12 @@ extension RedisConfiguration {
         for option in query.split(separator: "&") {
             let parts = option.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let name = parts[0]
+            if name == "ca_file" || name == "server_name" {
+                try self.readTLSOption(name, parts.count == 2 ? parts[1] : "")
+                continue
+            }
             guard name == "timeout" || name == "connect_timeout" else {
-                throw RedisClientError.invalidURL("unknown option; supported are timeout and connect_timeout")
+                throw RedisClientError.invalidURL("unknown option; supported are timeout, connect_timeout, ca_file and server_name")
             }
             guard parts.count == 2, let duration = Self.duration(parts[1]) else {
                 throw RedisClientError.invalidURL("\(name) must be a positive duration such as 2, 1.5s or 250ms")
@@ -114,6 +123,17 @@ extension RedisConfiguration {
             } else {
                 self.connectTimeout = duration
             }
+        }
+    }
+
+    private mutating func readTLSOption(_ name: Substring, _ value: Substring) throws {
+        guard self.tls != nil else { throw RedisClientError.invalidURL("\(name) needs a rediss:// URL") }
+        let decoded = try Self.percentDecoded(value)
+        guard !decoded.isEmpty else { throw RedisClientError.invalidURL("\(name) must not be empty") }
+        if name == "ca_file" {
+            self.tls?.trustRoots = .file(decoded)
+        } else {
+            self.tlsServerName = decoded
         }
     }
 
@@ -144,7 +164,7 @@ extension RedisConfiguration {
             index += 3
         }
         guard let decoded = String(validating: bytes, as: UTF8.self) else {
-            throw RedisClientError.invalidURL("credentials must be UTF-8 once percent-decoded")
+            throw RedisClientError.invalidURL("credentials and paths must be UTF-8 once percent-decoded")
         }
         return decoded
     }

@@ -1,3 +1,5 @@
+import NIOSSL
+
 /// Where the server is, how to log in, and how long to wait for it.
 ///
 /// Build one from a URL, usually taken from the environment, then adjust what the URL cannot say:
@@ -31,6 +33,20 @@ public struct RedisConfiguration: Sendable {
     /// How many received messages a ``RedisSubscription`` holds for a slow consumer before it ends
     /// with ``RedisClientError/subscriberTooSlow``.
     public var subscriptionBufferSize: Int
+    /// TLS for every connection (pooled, subscriber and cluster nodes) when set; `rediss://` sets
+    /// it. The server's certificate is verified against ``host`` (its IP address when the host is
+    /// one) unless the configuration says otherwise; set trust roots, a client certificate or
+    /// ``tlsServerName`` here for what a URL cannot say.
+    ///
+    /// ```swift
+    /// var configuration = try RedisConfiguration(url: "rediss://cache.internal:6380")
+    /// configuration.tls?.certificateChain = try NIOSSLCertificate.fromPEMFile("client.pem").map { .certificate($0) }
+    /// configuration.tls?.privateKey = .file("client.key")
+    /// ```
+    public var tls: TLSConfiguration?
+    /// The name the server's certificate must carry (and the SNI sent), when it is not ``host``:
+    /// for instance when connecting by IP address to a server whose certificate names it.
+    public var tlsServerName: String?
 
     public init(
         host: String = "localhost",
@@ -50,6 +66,8 @@ public struct RedisConfiguration: Sendable {
         self.maximumConnections = 8
         self.decodingLimits = RESPDecodingLimits()
         self.subscriptionBufferSize = 1024
+        self.tls = nil
+        self.tlsServerName = nil
     }
 }
 

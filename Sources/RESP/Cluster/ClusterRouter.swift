@@ -169,7 +169,8 @@ final class ClusterRouter: Sendable {
             do {
                 let connection = try await self.pool(for: node).connection(on: self.eventLoopGroup.any())
                 let timeout = self.configuration.commandTimeout
-                guard let topology = try await Self.discover(node: node, { try await connection.send($0, timeout: timeout) }) else {
+                let tls = self.configuration.tls != nil
+                guard let topology = try await Self.discover(node: node, tls: tls, { try await connection.send($0, timeout: timeout) }) else {
                     continue
                 }
                 self.state.withLock { $0.topology = topology }
@@ -182,13 +183,15 @@ final class ClusterRouter: Sendable {
         throw failure
     }
 
-    /// The slot map `node` reports, or `nil` when it is not part of a cluster.
+    /// The slot map `node` reports, or `nil` when it is not part of a cluster; with `tls`, the
+    /// nodes' TLS ports.
     static func discover(
         node: RedisEndpoint,
+        tls: Bool = false,
         _ send: (RedisCommand) async throws -> RESPValue
     ) async throws -> ClusterTopology? {
         do {
-            return try ClusterTopology(shards: try await send(RedisCommand(["CLUSTER", "SHARDS"])), answeredBy: node)
+            return try ClusterTopology(shards: try await send(RedisCommand(["CLUSTER", "SHARDS"])), answeredBy: node, tls: tls)
         } catch RedisClientError.server(let message) where message.contains("cluster support disabled") {
             return nil
         } catch RedisClientError.server {

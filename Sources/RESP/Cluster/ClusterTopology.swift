@@ -37,8 +37,9 @@ struct ClusterTopology: Sendable {
 
     /// Reads a `CLUSTER SHARDS` reply: per shard a map with `slots` (start, end, start, end …) and
     /// `nodes` (maps with `ip` or `endpoint`, `port`, `role` and `health`). A node that answered
-    /// with an empty or `?` address is `answeredBy`'s host.
-    init(shards reply: RESPValue, answeredBy seed: RedisEndpoint) throws {
+    /// with an empty or `?` address is `answeredBy`'s host. With `tls`, a node's `tls-port` is
+    /// taken when it has one (a node listening for TLS only reports no `port`).
+    init(shards reply: RESPValue, answeredBy seed: RedisEndpoint, tls: Bool = false) throws {
         self.init()
         guard let shards = reply.array else { throw Self.unexpected("CLUSTER SHARDS") }
         for shard in shards {
@@ -47,7 +48,11 @@ struct ClusterTopology: Sendable {
             let online = nodes.filter { ($0["health"]?.string ?? "online") == "online" }
             let primary = online.first { $0["role"]?.string == "master" }
             guard let primary, let slots = fields["slots"]?.array?.compactMap(\.int), slots.count.isMultiple(of: 2),
-                let endpoint = Self.endpoint(host: primary["ip"]?.string ?? primary["endpoint"]?.string, port: primary["port"]?.int, seed: seed)
+                let endpoint = Self.endpoint(
+                    host: primary["ip"]?.string ?? primary["endpoint"]?.string,
+                    port: (tls ? primary["tls-port"]?.int : nil) ?? primary["port"]?.int,
+                    seed: seed
+                )
             else { continue }
             self.replicaCounts[endpoint] = online.count { $0["role"]?.string == "replica" }
             for index in stride(from: 0, to: slots.count, by: 2) where slots[index] <= slots[index + 1] {

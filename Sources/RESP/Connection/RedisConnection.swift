@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// One connection to a Redis or Valkey server, shared by any number of concurrent callers.
@@ -146,11 +147,21 @@ public final class RedisConnection: Sendable {
             throw RedisClientError.connectionUnavailable("\(type(of: eventLoop)) cannot open sockets")
         }
         let limits = configuration.decodingLimits
+        let tls = try Self.tlsContext(configuration)
+        let serverName = configuration.tlsServerName ?? Self.serverName(configuration.host)
+        let handshake = tls.map { _ in eventLoop.makePromise(of: Void.self) }
+        let channel: any Channel
         do {
-            return try await bootstrap
+            channel = try await bootstrap
                 .connectTimeout(TimeAmount(configuration.connectTimeout))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        if let tls, let handshake {
+                            try channel.pipeline.syncOperations.addHandlers(
+                                NIOSSLClientHandler(context: tls, serverHostname: serverName),
+                                TLSHandshakeHandler(done: handshake)
+                            )
+                        }
                         try channel.pipeline.syncOperations.addHandler(
                             RedisCommandHandler(limits: limits, health: health, logger: logger)
                         )
@@ -159,10 +170,53 @@ public final class RedisConnection: Sendable {
                 .connect(host: configuration.host, port: configuration.port)
                 .get()
         } catch {
+            handshake?.fail(error)
             throw RedisClientError.connectionUnavailable(
                 "cannot connect to \(configuration.host):\(configuration.port): \(Self.reason(error))"
             )
         }
+        if let handshake {
+            try await Self.awaitTLSHandshake(handshake.futureResult, on: channel, configuration: configuration)
+        }
+        return channel
+    }
+
+    /// Waits for the TLS handshake (within `connectTimeout`), so that a certificate that does not
+    /// verify fails the connection with that reason rather than as a lost connection.
+    private static func awaitTLSHandshake(
+        _ handshake: EventLoopFuture<Void>,
+        on channel: any Channel,
+        configuration: RedisConfiguration
+    ) async throws {
+        let deadline = channel.eventLoop.scheduleTask(in: TimeAmount(configuration.connectTimeout)) {
+            channel.close(promise: nil)
+        }
+        defer { deadline.cancel() }
+        do {
+            try await handshake.get()
+        } catch {
+            channel.close(promise: nil)
+            throw RedisClientError.connectionUnavailable(
+                "TLS handshake with \(configuration.host):\(configuration.port) failed: \(Self.reason(error))"
+            )
+        }
+    }
+
+    /// A TLS context for one connection, when the configuration asks for TLS. Building it reads the
+    /// trust roots and certificate files, so a missing file fails the connection, not the program.
+    private static func tlsContext(_ configuration: RedisConfiguration) throws -> NIOSSLContext? {
+        guard let tls = configuration.tls else { return nil }
+        do {
+            return try NIOSSLContext(configuration: tls)
+        } catch {
+            throw RedisClientError.connectionUnavailable("the TLS configuration cannot be used: \(error)")
+        }
+    }
+
+    /// The name sent as SNI and checked in the certificate: the host, unless it is an IP address
+    /// (SNI cannot carry one; the certificate is then checked against the address connected to).
+    private static func serverName(_ host: String) -> String? {
+        (try? SocketAddress(ipAddress: host, port: 0)) == nil ? host : nil
     }
 
     /// The server would never answer an empty array, leaving every later reply misaligned.

@@ -1,5 +1,6 @@
 import Testing
 
+import NIOSSL
 import RESP
 
 @Suite("Redis URL")
@@ -91,10 +92,39 @@ struct RedisConfigurationURLTests {
         }
     }
 
-    @Test("rediss:// is refused with a message about TLS")
-    func tls() {
-        #expect(throws: RedisClientError.invalidURL("rediss:// (TLS) is not supported yet")) {
-            _ = try RedisConfiguration(url: "rediss://cache.internal:6380")
+    @Test("rediss:// turns TLS on, verifying against the system's roots unless ca_file names others")
+    func tls() throws {
+        #expect(try RedisConfiguration(url: "redis://cache.internal:6380").tls == nil)
+
+        let system = try RedisConfiguration(url: "rediss://cache.internal:6380")
+        let tls = try #require(system.tls)
+        #expect(tls.certificateVerification == .fullVerification)
+        guard case .default = tls.trustRoots else {
+            Issue.record("expected the system's trust roots, got \(String(describing: tls.trustRoots))")
+            return
+        }
+        #expect(system.tlsServerName == nil)
+
+        let own = try RedisConfiguration(url: "rediss://:pw@10.0.0.5:6380/2?ca_file=%2Fetc%2Fredis%2Fca%20file.pem&server_name=cache.internal&timeout=1s")
+        guard case .file(let path) = own.tls?.trustRoots else {
+            Issue.record("expected ca_file's roots, got \(String(describing: own.tls?.trustRoots))")
+            return
+        }
+        #expect(path == "/etc/redis/ca file.pem")
+        #expect(own.tlsServerName == "cache.internal")
+        #expect(own.host == "10.0.0.5" && own.database == 2 && own.password == "pw" && own.commandTimeout == .seconds(1))
+    }
+
+    @Test("TLS options need rediss:// and a value")
+    func tlsOptionsNeedTLS() {
+        #expect(throws: RedisClientError.invalidURL("ca_file needs a rediss:// URL")) {
+            _ = try RedisConfiguration(url: "redis://cache.internal:6380?ca_file=/etc/redis/ca.pem")
+        }
+        #expect(throws: RedisClientError.invalidURL("server_name must not be empty")) {
+            _ = try RedisConfiguration(url: "rediss://cache.internal:6380?server_name=")
+        }
+        #expect(throws: RedisClientError.invalidURL("the scheme must be redis:// or rediss://")) {
+            _ = try RedisConfiguration(url: "http://cache.internal:6380")
         }
     }
 }
