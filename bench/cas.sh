@@ -6,7 +6,7 @@
 # validations/s, tickets issued/s and the ratio validations/live. One release node on Redis
 # (tickets and sessions there, accounts in SQLite). See bench/README.md.
 #
-# Environment: BENCH_DURATION (10s), BENCH_MINT_DURATION (three times BENCH_DURATION),
+# Environment: BENCH_DURATION (10s), BENCH_MINT_DURATION (four times BENCH_DURATION),
 # BENCH_THREADS (2), BENCH_CONNECTIONS (32), BENCH_ROUNDS (2), TESSERA_BIN (use this binary
 # instead of building a release one).
 set -euo pipefail

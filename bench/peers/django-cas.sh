@@ -9,7 +9,7 @@
 # Django, django-cas-server and gunicorn come from PyPI into a virtual environment kept in
 # ${XDG_CACHE_HOME:-~/.cache}/tessera-bench/django-cas.
 #
-# Environment: BENCH_DURATION (10s), BENCH_MINT_DURATION (three times BENCH_DURATION),
+# Environment: BENCH_DURATION (10s), BENCH_MINT_DURATION (four times BENCH_DURATION),
 # BENCH_THREADS (2), BENCH_CONNECTIONS (32), BENCH_ROUNDS (2).
 set -euo pipefail
 
@@ -32,7 +32,7 @@ if ! "$venv/bin/python" -c 'import django, cas_server, gunicorn' 2>/dev/null; th
     python3 -m venv "$venv" >&2 || die "python3 -m venv failed (Debian: apt-get install python3-venv)"
     "$venv/bin/pip" install -q django-cas-server gunicorn >&2
 fi
-log "$("$venv/bin/python" -c 'import django, gunicorn; from importlib.metadata import version; print(f"Django {django.get_version()}, django-cas-server {version(\"django-cas-server\")}, gunicorn {gunicorn.__version__}")')"
+log "$("$venv/bin/python" -c 'from importlib.metadata import version as v; print("Django", v("django"), "django-cas-server", v("django-cas-server"), "gunicorn", v("gunicorn"))')"
 
 servers_init
 port=$(free_port)
