@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # What a password login costs beyond its key derivation: wrk on POST /api/login (scrypt
 # check, login back-off and rate limit in Redis, a new session, the JSON answer and cookie)
-# against the raw scrypt rate of the same machine with the same parameters
-# (bench/scrypt_rate.py), alternating in one run. Prints logins/s, hashes/s and the ratio
+# against the raw scrypt rate of the same binary with the same parameters (`tessera bench
+# scrypt`: the server's PasswordHasher on one thread per core, as many as the server's
+# thread pool), alternating in one run. Prints logins/s, hashes/s and the ratio
 # logins/hashes: 1.00 would mean everything but scrypt is free. See bench/README.md.
 #
 # Environment: BENCH_DURATION (10, seconds), BENCH_CONNECTIONS (4), BENCH_ROUNDS (2),
@@ -60,7 +61,7 @@ run_wrk() { # prints logins/s
 log "$rounds rounds of ${duration} s: scrypt alone, then wrk -c$connections on POST /api/login"
 results=()
 for round in $(seq 1 "$rounds"); do
-    hashes=$(python3 bench/scrypt_rate.py "$duration")
+    hashes=$("$bin" bench scrypt --duration "$duration" | awk '{ print $(NF - 1) }')
     printf 'round %d  scrypt alone      %8.2f hashes/s\n' "$round" "$hashes"
     logins=$(run_wrk)
     printf 'round %d  POST /api/login   %8.2f logins/s\n' "$round" "$logins"
