@@ -28,3 +28,37 @@ release_binary() {
     [ -x "$bin" ] || die "no $product binary at $bin"
     echo "$bin"
 }
+
+# peer_session_ratio NAME COOKIE: for a peer app at $url, rounds of wrk against GET /live
+# then GET /session (sent with `Cookie: COOKIE`), each round's requests/s, then the means
+# and the ratio session/live. Uses $threads, $connections, $duration and $rounds.
+peer_session_ratio() {
+    local name=$1 cookie=$2 round live_rps session_rps results=()
+    log "wrk -t$threads -c$connections -d$duration, $rounds rounds of live then session"
+    for round in $(seq 1 "$rounds"); do
+        live_rps=$(peer_wrk live /live)
+        printf 'round %d  %s  GET /live     %10.0f requests/s\n' "$round" "$name" "$live_rps"
+        session_rps=$(peer_wrk session /session -H "Cookie: $cookie")
+        printf 'round %d  %s  GET /session  %10.0f requests/s\n' "$round" "$name" "$session_rps"
+        results+=("$live_rps $session_rps")
+    done
+    printf '%s\n' "${results[@]}" | python3 -c '
+import sys
+pairs = [tuple(map(float, line.split())) for line in sys.stdin]
+n = len(pairs)
+live = sum(p[0] for p in pairs) / n
+session = sum(p[1] for p in pairs) / n
+print(f"{sys.argv[1]}   /live {live:8.0f}  /session {session:8.0f} requests/s (mean of {n})  "
+      f"ratio session/live: {session / live:.2f}")' "$name"
+}
+
+peer_wrk() { # peer_wrk NAME PATH [wrk args...]: prints requests/s of $url PATH
+    local name=$1 path=$2 out
+    shift 2
+    out=$(wrk -t"$threads" -c"$connections" -d"$duration" "$@" "$url$path")
+    if grep -q 'Non-2xx or 3xx responses' <<<"$out"; then
+        printf '%s\n' "$out" >&2
+        die "$name: some responses were not 2xx"
+    fi
+    awk '/^Requests\/sec:/ { print $2 }' <<<"$out"
+}

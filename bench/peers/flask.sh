@@ -40,32 +40,4 @@ fi
 cookie=$(curl -fs -X POST -c - "$url/login" | awk '$6 == "session" { print $7 }')
 [ -n "$cookie" ] || die "no session cookie from POST /login"
 
-run_wrk() { # run_wrk NAME PATH [wrk args...]: prints requests/s
-    local name=$1 path=$2 out
-    shift 2
-    out=$(wrk -t"$threads" -c"$connections" -d"$duration" "$@" "$url$path")
-    if grep -q 'Non-2xx or 3xx responses' <<<"$out"; then
-        printf '%s\n' "$out" >&2
-        die "$name: some responses were not 2xx"
-    fi
-    awk '/^Requests\/sec:/ { print $2 }' <<<"$out"
-}
-
-log "wrk -t$threads -c$connections -d$duration, $rounds rounds of live then session"
-results=()
-for round in $(seq 1 "$rounds"); do
-    live_rps=$(run_wrk live /live)
-    printf 'round %d  flask  GET /live     %10.0f requests/s\n' "$round" "$live_rps"
-    session_rps=$(run_wrk session /session -H "Cookie: session=$cookie")
-    printf 'round %d  flask  GET /session  %10.0f requests/s\n' "$round" "$session_rps"
-    results+=("$live_rps $session_rps")
-done
-printf '%s\n' "${results[@]}" | python3 -c '
-import sys
-pairs = [tuple(map(float, line.split())) for line in sys.stdin]
-n = len(pairs)
-live = sum(p[0] for p in pairs) / n
-session = sum(p[1] for p in pairs) / n
-print(f"flask   /live {live:8.0f}  /session {session:8.0f} requests/s (mean of {n})  "
-      f"ratio session/live: {session / live:.2f}")
-'
+peer_session_ratio flask "session=$cookie"
