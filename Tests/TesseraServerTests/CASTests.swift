@@ -225,6 +225,28 @@ extension String {
     }
 }
 
+
+extension CASTests {
+    /// The CAS form is a password login like the API's and the login page's: a node that
+    /// requires a verified e-mail address refuses an unverified one here too, with no session.
+    @Test func theFormRequiresAVerifiedAddressWhenTheNodeDoes() async throws {
+        var node = try TestNode(["dev": .flag(true), "login-requires-verified-email": .flag(true)])
+        node.casServices = [try CASService(id: "shop", serviceURL: Self.service, singleLogout: true)]
+        try await node.test { client in
+            #expect(try await client.register("ada", email: "ada@example.com").status == .created)
+            let page = try await client.call(.get, "/cas/login?service=\(Self.service.queryEscaped)")
+            let setCookie = try #require(page.headers[values: .setCookie].first { $0.hasPrefix("tessera_cas_csrf=") })
+            let csrf = String(setCookie.dropFirst("tessera_cas_csrf=".count).prefix { $0 != ";" })
+            let form = "username=ada&password=\("correct horse battery".queryEscaped)&service=\(Self.service.queryEscaped)&csrf=\(csrf)"
+            let reply = try await client.call(.post, "/cas/login", headers: [
+                .cookie: "tessera_cas_csrf=\(csrf)", .contentType: "application/x-www-form-urlencoded",
+            ], rawBody: ByteBuffer(string: form))
+            #expect(reply.status == .forbidden)
+            #expect(!reply.headers[values: .setCookie].contains { $0.hasPrefix("tessera_session=") })
+            #expect(reply.headers[.location] == nil)
+        }
+    }
+}
 extension TestClientProtocol {
     /// Opens the CAS login form, posts the password with its CSRF token; returns the
     /// redirect's location and the session cookie (`name=value`).

@@ -36,9 +36,10 @@ struct LoginPages {
         guard let password = fields["password"], !login.isEmpty, !password.isEmpty, password.utf8.count <= 1024 else {
             return form(page, next: next, login: login, message: page.strings["login_missing"], status: .badRequest)
         }
+        let sessions = SessionRoutes(services: services)
         let user: User
         do {
-            user = try await SessionRoutes(services: services).passwordLogin(login: login, password: password)
+            user = try await sessions.passwordLogin(login: login, password: password)
         } catch let error as TesseraError {
             switch error {
             case .badCredentials, .accountDisabled, .emailNotVerified, .tooManyAttempts:
@@ -48,12 +49,7 @@ struct LoginPages {
                 throw error
             }
         }
-        let ip = services.clientAddress.of(request, peer: context.peerAddress)
-        let userAgent = request.headers[.userAgent].map { String($0.prefix(256)) }
-        let started = try await services.sessions.start(for: user.id, device: "web", deviceName: nil, ip: ip, userAgent: userAgent)
-        services.metrics.login("ok")
-        services.metrics.sessionsEnded(.replaced, count: started.replaced.count)
-        context.logger.info("logged in on the login page", metadata: ["user": "\(user.id)", "session": "\(started.session.id)"])
+        let started = try await sessions.startSession(for: user, request: request, context: context, via: "the login page")
         return PageRequest.redirect(to: next.text, headers: page.cookies([.setCookie: services.cookie.setting(started.token)]))
     }
 

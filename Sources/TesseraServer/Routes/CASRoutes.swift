@@ -59,9 +59,12 @@ struct CASRoutes {
             return loginForm(request, service: match?.url.text, renew: renew, login: String(login.prefix(320)),
                         message: PageStrings.table(PageLanguage(request))["cas_missing"], status: .badRequest)
         }
+        let sessions = SessionRoutes(services: services)
         let user: User
         do {
-            user = try await SessionRoutes(services: services).authenticate(login: login, password: password)
+            // The same checks as every password login, a verified e-mail address included
+            // when the node requires one.
+            user = try await sessions.passwordLogin(login: login, password: password)
         } catch let error as TesseraError {
             switch error {
             case .badCredentials, .accountDisabled, .emailNotVerified, .tooManyAttempts:
@@ -74,12 +77,7 @@ struct CASRoutes {
                 throw error
             }
         }
-        let ip = services.clientAddress.of(request, peer: context.peerAddress)
-        let userAgent = request.headers[.userAgent].map { String($0.prefix(256)) }
-        let started = try await services.sessions.start(for: user.id, device: "web", deviceName: nil, ip: ip, userAgent: userAgent)
-        services.metrics.login("ok")
-        services.metrics.sessionsEnded(.replaced, count: started.replaced.count)
-        context.logger.info("logged in through CAS", metadata: ["user": "\(user.id)", "session": "\(started.session.id)"])
+        let started = try await sessions.startSession(for: user, request: request, context: context, via: "CAS")
         let setCookie = HTTPField(name: .setCookie, value: services.cookie.setting(started.token))
         guard let match else {
             var response = CASPage.notice("cas_signed_in", language: PageLanguage(request)).response()

@@ -23,16 +23,9 @@ struct SessionRoutes {
         let device = try Self.device(input.device)
         let deviceName = try Self.text(input.deviceName, field: "deviceName", limit: 100)
         let user = try await authenticate(input, session: services.codeBinding(request))
-        let ip = services.clientAddress.of(request, peer: context.peerAddress)
-        let userAgent = request.headers[.userAgent].map { String($0.prefix(256)) }
-        let started = try await services.sessions.start(
-            for: user.id, device: device, deviceName: deviceName, ip: ip, userAgent: userAgent,
-            takingDataFrom: anonymousToken(in: request))
-        services.metrics.login("ok")
-        services.metrics.sessionsEnded(.replaced, count: started.replaced.count)
-        context.logger.info("logged in", metadata: [
-            "user": "\(user.id)", "session": "\(started.session.id)", "carried": "\(started.carried)",
-        ])
+        let started = try await startSession(
+            for: user, request: request, context: context, device: device, deviceName: deviceName,
+            takingDataFrom: anonymousToken(in: request), via: "the API")
         if started.dropped > 0 {
             context.logger.warning("anonymous session data over the data limits was dropped at login", metadata: [
                 "session": "\(started.session.id)", "attributes": "\(started.dropped)",
@@ -80,6 +73,25 @@ struct SessionRoutes {
 
     /// A password login as `POST /api/login` and the login page make it: the password
     /// check, then the policy on unverified e-mail addresses.
+    /// Starts the session a login earned, the same way for the API, the login page and CAS:
+    /// the caller's address and user agent from the request, the metrics, one log line
+    /// naming the user and the session (never the token).
+    func startSession(
+        for user: User, request: Request, context: TesseraRequestContext, device: String = "web", deviceName: String? = nil,
+        takingDataFrom anonymousToken: String? = nil, via route: String
+    ) async throws -> SessionService.Started {
+        let ip = services.clientAddress.of(request, peer: context.peerAddress)
+        let userAgent = request.headers[.userAgent].map { String($0.prefix(256)) }
+        let started = try await services.sessions.start(
+            for: user.id, device: device, deviceName: deviceName, ip: ip, userAgent: userAgent, takingDataFrom: anonymousToken)
+        services.metrics.login("ok")
+        services.metrics.sessionsEnded(.replaced, count: started.replaced.count)
+        context.logger.info("logged in", metadata: [
+            "via": "\(route)", "user": "\(user.id)", "session": "\(started.session.id)", "carried": "\(started.carried)",
+        ])
+        return started
+    }
+
     func passwordLogin(login: String, password: String) async throws -> User {
         let user = try await authenticate(login: login, password: password)
         if services.loginRequiresVerifiedEmail, user.email != nil, !user.emailVerified {
@@ -91,7 +103,7 @@ struct SessionRoutes {
 
     /// The password check under the login back-off: while an identifier must wait, its
     /// password is not even checked; failures count whether or not the account exists.
-    func authenticate(login: String, password: String) async throws -> User {
+    private func authenticate(login: String, password: String) async throws -> User {
         let identifier = login.trimmingCharacters(in: .whitespaces).lowercased()
         if let wait = try await services.loginThrottle.wait(for: identifier) {
             services.metrics.login("too_many_attempts")
