@@ -1,12 +1,17 @@
 // Pipelined GET throughput of the RESP client, for bench/resp.sh to compare with
 // `redis-benchmark -c <clients> -P <depth>` on the same server.
 //
-//   resp-bench <redis-url> <requests> <clients> <depth>
+//   resp-bench <redis-url> <requests> <clients> <depth> [pipeline|concurrent]
 //
 // Runs the load the way redis-benchmark does: <clients> clients, each a `RedisClient` with its
-// own connection, each keeping <depth> GETs of one key in flight (one loop per command in
-// flight), on a one-thread event loop group (redis-benchmark is one thread too) with the
-// loops' tasks running on that event loop. Prints the requests per second.
+// own connection, on a one-thread event loop group (redis-benchmark is one thread too) with the
+// clients' tasks running on that event loop. Prints the requests per second.
+//
+// - pipeline (the default) is redis-benchmark's `-P <depth>`: each client sends <depth> GETs as
+//   one pipeline (`RedisClient.pipeline`), waits for their replies, and sends the next.
+// - concurrent keeps <depth> GETs in flight per client from <depth> tasks, each sending one
+//   command at a time (`RedisClient.send`): the client pipelines them itself, the way a server's
+//   concurrent requests share a connection.
 import NIOCore
 import NIOPosix
 import RESP
@@ -18,10 +23,11 @@ import Darwin
 #endif
 
 let arguments = CommandLine.arguments
-guard arguments.count == 5, let requests = Int(arguments[2]), let clients = Int(arguments[3]), let depth = Int(arguments[4]),
-    requests > 0, clients > 0, depth > 0
+let mode = arguments.count == 6 ? arguments[5] : "pipeline"
+guard arguments.count == 5 || arguments.count == 6, let requests = Int(arguments[2]), let clients = Int(arguments[3]),
+    let depth = Int(arguments[4]), requests > 0, clients > 0, depth > 0, ["pipeline", "concurrent"].contains(mode)
 else {
-    print("usage: resp-bench <redis-url> <requests> <clients> <depth>")
+    print("usage: resp-bench <redis-url> <requests> <clients> <depth> [pipeline|concurrent]")
     exit(2)
 }
 
@@ -38,14 +44,24 @@ for _ in 0..<clients {
 
 let executor = EventLoopExecutor(group.next())
 let perLoop = requests / (clients * depth)
+let get = RedisCommand(["GET", "resp-bench:key"])
+let batch = Array(repeating: get, count: depth)
 let clock = ContinuousClock()
 let started = clock.now
 try await withThrowingTaskGroup(of: Void.self) { tasks in
     for client in connections {
+        if mode == "pipeline" {
+            tasks.addTask(executorPreference: executor) {
+                for _ in 0..<perLoop {
+                    for reply in try await client.pipeline(batch) { _ = try reply.get() }
+                }
+            }
+            continue
+        }
         for _ in 0..<depth {
             tasks.addTask(executorPreference: executor) {
                 for _ in 0..<perLoop {
-                    _ = try await client.send("GET", "resp-bench:key")
+                    _ = try await client.send(get)
                 }
             }
         }

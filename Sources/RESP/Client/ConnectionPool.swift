@@ -39,6 +39,28 @@ final class ConnectionPool: Sendable {
         self.logger = logger
     }
 
+    /// How many connections one command is tried on when each fails before sending it.
+    static let unsentAttempts = 3
+
+    /// Runs `exchange` on `eventLoop`'s connection. When the connection turns out to have failed
+    /// before the command left it (``UnsentCommand``: the server closed it while it sat idle, and
+    /// nobody had noticed yet), `exchange` runs again on a fresh connection, a few times at most.
+    nonisolated(nonsending) func withConnection<Result>(
+        on eventLoop: any EventLoop,
+        _ exchange: (RedisConnection) async throws -> Result
+    ) async throws -> Result {
+        var attempt = 1
+        while true {
+            let connection = try await self.connection(on: eventLoop)
+            do {
+                return try await exchange(connection)
+            } catch let unsent as UnsentCommand {
+                guard attempt < Self.unsentAttempts else { throw unsent.cause }
+                attempt += 1
+            }
+        }
+    }
+
     nonisolated(nonsending) func connection(on eventLoop: any EventLoop) async throws -> RedisConnection {
         switch self.lease(on: eventLoop) {
         case .closed:

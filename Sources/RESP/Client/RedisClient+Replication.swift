@@ -24,12 +24,14 @@ extension RedisClient {
         case .cluster(let router):
             return try await router.send(command, acknowledgedBy: replicas, within: timeout, on: loop)
         case .standalone:
-            let connection = try await self.pool.connection(on: loop)
-            let info = try await connection.send(RedisCommand(["INFO", "replication"]), timeout: self.configuration.commandTimeout)
-            guard Self.connectedReplicas(info) > 0 else {
-                return (try await connection.send(command, timeout: self.configuration.commandTimeout), nil)
+            let commandTimeout = self.configuration.commandTimeout
+            return try await self.pool.withConnection(on: loop) { connection in
+                let info = try await connection.submit(RedisCommand(["INFO", "replication"]), timeout: commandTimeout)
+                guard Self.connectedReplicas(info) > 0 else {
+                    return (try await connection.submit(command, timeout: commandTimeout), nil)
+                }
+                return try await Self.sendWaiting(command, replicas: replicas, within: timeout, on: connection, commandTimeout: commandTimeout)
             }
-            return try await Self.sendWaiting(command, replicas: replicas, within: timeout, on: connection, commandTimeout: self.configuration.commandTimeout)
         }
     }
 

@@ -20,7 +20,8 @@ import Synchronization
 ///
 /// While the server is unreachable, commands fail at once with
 /// ``RedisClientError/connectionUnavailable(_:)`` (a refused connect) or within `connectTimeout`.
-/// A command is never retried on another connection, as it may already have run.
+/// A command is retried on another connection only when it never left the first one (a connection
+/// the server closed while it sat idle); once written, it is never retried, as it may have run.
 ///
 /// The same client speaks to a Redis Cluster: on first use it asks the server named whether it is
 /// one (`CLUSTER SHARDS`), and if so routes every command to the primary serving its keys' slot,
@@ -86,8 +87,7 @@ public final class RedisClient: Sendable {
         let loop = self.eventLoopGroup.any()
         switch try await self.currentTopology(on: loop) {
         case .standalone:
-            let connection = try await self.pool.connection(on: loop)
-            return try await connection.send(command, timeout: timeout)
+            return try await self.pool.withConnection(on: loop) { try await $0.submit(command, timeout: timeout) }
         case .cluster(let router):
             return try await router.send(command, timeout: timeout, on: loop)
         }

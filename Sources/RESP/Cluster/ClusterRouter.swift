@@ -9,7 +9,8 @@ import Synchronization
 /// connections, or a cluster answering `TRYAGAIN` or `CLUSTERDOWN`, makes the router reload the map
 /// and try again after 100, 200, 400 ms…, at most ``maximumAttempts`` times in all: enough to ride
 /// out a `MOVED` storm, short enough that a caller learns of an outage within about 1.5 s. A command
-/// whose connection broke after it was written is not retried, since it may have run.
+/// whose connection failed before sending it is tried again on a fresh one; one whose connection
+/// broke after it was written is not retried, since it may have run.
 final class ClusterRouter: Sendable {
     static let maximumAttempts = 5
 
@@ -42,7 +43,7 @@ final class ClusterRouter: Sendable {
 
     nonisolated(nonsending) func send(_ command: RedisCommand, timeout: Duration, on loop: any EventLoop) async throws -> RESPValue {
         try await self.route(command, on: loop) { connection, _, asking in
-            asking ? try await connection.sendAsking(command, timeout: timeout) : try await connection.send(command, timeout: timeout)
+            asking ? try await connection.sendAsking(command, timeout: timeout) : try await connection.submit(command, timeout: timeout)
         }
     }
 
@@ -58,7 +59,7 @@ final class ClusterRouter: Sendable {
             guard self.state.withLock({ $0.topology.replicas(of: node) }) > 0 else {
                 let reply = asking
                     ? try await connection.sendAsking(command, timeout: commandTimeout)
-                    : try await connection.send(command, timeout: commandTimeout)
+                    : try await connection.submit(command, timeout: commandTimeout)
                 return (reply, nil)
             }
             return try await RedisClient.sendWaiting(
@@ -92,6 +93,9 @@ final class ClusterRouter: Sendable {
             }
             do {
                 return try await exchange(connection, node, redirect?.kind == .ask)
+            } catch let unsent as UnsentCommand {
+                // The connection had failed before the command left it: a fresh one may carry it.
+                guard attempt < Self.maximumAttempts else { throw unsent.cause }
             } catch RedisClientError.server(let message) where attempt < Self.maximumAttempts {
                 if let next = ClusterRedirection(errorMessage: message, answeredBy: node) {
                     if next.kind == .moved {

@@ -9,6 +9,8 @@ struct PendingReply {
         case continuation(UnsafeContinuation<RESPValue, any Error>)
         /// A command written through the channel (the handshake, batches, tests).
         case promise(EventLoopPromise<RESPValue>)
+        /// One command of a pipeline, whose caller waits for every reply of it at once.
+        case pipeline(PipelineReplies, index: Int)
         /// A caller that was cancelled and no longer waits; its reply is dropped when it comes.
         case abandoned
 
@@ -16,6 +18,7 @@ struct PendingReply {
             switch self {
             case .continuation(let continuation): continuation.resume(returning: value)
             case .promise(let promise): promise.succeed(value)
+            case .pipeline(let replies, let index): replies.complete(index, with: .success(value))
             case .abandoned: break
             }
         }
@@ -24,6 +27,7 @@ struct PendingReply {
             switch self {
             case .continuation(let continuation): continuation.resume(throwing: error)
             case .promise(let promise): promise.fail(error)
+            case .pipeline(let replies, let index): replies.complete(index, with: .failure(error))
             case .abandoned: break
             }
         }

@@ -18,6 +18,9 @@ final class RedisCommandHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundOut = ByteBuffer
 
     private let logger: Logger
+    /// Whether the logger takes trace messages, asked once: reading the level copies the log
+    /// handler (an existential) each time, which showed in profiles of pipelined commands.
+    private let tracing: Bool
     private let health: ConnectionHealth
     private var decoder: RESPDecoder
     /// The start of a reply whose end has not arrived yet.
@@ -35,6 +38,9 @@ final class RedisCommandHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// a large argument must not leave its connection holding that much memory for good.
     static let outboundCapacity = (initial: 4096, retained: 64 * 1024)
     private var flushScheduled = false
+    /// How many commands at the end of `pending` are still in `outbound`: if the connection fails
+    /// now, those were never sent.
+    private var unflushed = 0
     /// One timer for all waiting commands, armed for the earliest deadline it knows of:
     /// scheduling and cancelling a timer per command cost more than the command itself.
     private var timer: (deadline: NIODeadline, task: Scheduled<Void>)?
@@ -43,6 +49,7 @@ final class RedisCommandHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.decoder = RESPDecoder(limits: limits)
         self.health = health
         self.logger = logger
+        self.tracing = logger.logLevel <= .trace
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -53,7 +60,7 @@ final class RedisCommandHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let request = self.unwrapOutboundIn(data)
         if let failure = self.failure {
-            request.promise.fail(failure)
+            request.promise.fail(UnsentCommand(cause: failure))
             promise?.fail(failure)
             return
         }
@@ -65,24 +72,55 @@ final class RedisCommandHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// called on the channel's event loop. `reply` is completed in every case.
     func enqueue(_ command: RedisCommand, timeout: Duration, id: UInt64, reply: PendingReply.Sink) {
         guard let context = self.context, self.failure == nil else {
-            reply.fail(self.failure ?? RedisClientError.connectionUnavailable("connection closed"))
+            reply.fail(UnsentCommand(cause: self.failure ?? .connectionUnavailable("connection closed")))
             return
         }
-        let deadline = context.eventLoop.now + TimeAmount(timeout)
-        self.pending.append(PendingReply(id: id, sink: reply, deadline: deadline))
-        if self.timer.map({ deadline < $0.deadline }) ?? true {
-            self.armTimer(for: deadline, context: context)
-        }
-        self.logger.trace("Redis command sent", metadata: ["redis.command": "\(command.name)"])
-        RESPEncoder.append(command, to: &self.outbound)
+        self.append(command, deadline: self.deadline(after: timeout, context: context), id: id, sink: reply)
         self.scheduleFlush(context: context)
     }
 
-    /// Stops waiting for the reply to the command enqueued with `id`: its caller gets a
-    /// `CancellationError` now, and the reply is dropped when it comes.
+    /// Queues the commands of a pipeline like ``enqueue(_:timeout:id:reply:)``, all under one `id`
+    /// and one deadline, their replies gathered in `replies`.
+    func enqueue(pipeline commands: [RedisCommand], timeout: Duration, id: UInt64, replies: PipelineReplies) {
+        guard let context = self.context, self.failure == nil else {
+            let unsent = UnsentCommand(cause: self.failure ?? .connectionUnavailable("connection closed"))
+            for index in commands.indices { replies.complete(index, with: .failure(unsent)) }
+            return
+        }
+        let deadline = self.deadline(after: timeout, context: context)
+        for (index, command) in commands.enumerated() {
+            self.append(command, deadline: deadline, id: id, sink: .pipeline(replies, index: index))
+        }
+        self.scheduleFlush(context: context)
+    }
+
+    /// The deadline of a command enqueued now, with the timer armed for it if it is the earliest.
+    private func deadline(after timeout: Duration, context: ChannelHandlerContext) -> NIODeadline {
+        let deadline = context.eventLoop.now + TimeAmount(timeout)
+        if self.timer.map({ deadline < $0.deadline }) ?? true {
+            self.armTimer(for: deadline, context: context)
+        }
+        return deadline
+    }
+
+    private func append(_ command: RedisCommand, deadline: NIODeadline, id: UInt64, sink: PendingReply.Sink) {
+        self.pending.append(PendingReply(id: id, sink: sink, deadline: deadline))
+        if self.tracing {
+            self.logger.trace("Redis command sent", metadata: ["redis.command": "\(command.name)"])
+        }
+        RESPEncoder.append(command, to: &self.outbound)
+        self.unflushed += 1
+    }
+
+    /// Stops waiting for the reply to the command (or pipeline) enqueued with `id`: its caller gets
+    /// a `CancellationError` now, and the reply is dropped when it comes.
     func cancel(_ id: UInt64) {
         guard let index = self.pending.firstIndex(where: { $0.id == id }) else { return }
         let sink = self.pending[index].sink
+        if case .pipeline(let replies, _) = sink {
+            replies.abandon()
+            return
+        }
         self.pending[index].sink = .abandoned
         sink.fail(CancellationError())
     }
@@ -101,6 +139,7 @@ final class RedisCommandHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func flushOutbound() {
         guard let context = self.context, self.failure == nil, self.outbound.readableBytes > 0 else { return }
         context.writeAndFlush(self.wrapOutboundOut(self.outbound), promise: nil)
+        self.unflushed = 0
         if self.outbound.capacity > Self.outboundCapacity.retained {
             self.outbound = context.channel.allocator.buffer(capacity: Self.outboundCapacity.initial)
         } else {
@@ -176,11 +215,12 @@ final class RedisCommandHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.logger.debug("Redis command timed out, closing the connection")
         let closing = RedisClientError.connectionUnavailable("connection closed after a command timed out")
         self.failure = closing
+        if self.pending.distance(from: self.pending.startIndex, to: index) >= self.pending.count - self.unflushed {
+            self.unflushed -= 1
+        }
         let timedOut = self.pending.remove(at: index)
         timedOut.sink.fail(RedisClientError.timeout)
-        while let reply = self.pending.popFirst() {
-            reply.sink.fail(closing)
-        }
+        self.failPending(closing)
         context.close(promise: nil)
     }
 
@@ -217,8 +257,19 @@ final class RedisCommandHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.failure = error
         self.timer?.task.cancel()
         self.timer = nil
+        self.failPending(error)
+    }
+
+    /// Fails every waiting command with `error`, and those that never left the outbound buffer as
+    /// unsent, so that they may be sent again elsewhere.
+    private func failPending(_ error: RedisClientError) {
+        let sent = self.pending.count - min(self.unflushed, self.pending.count)
+        self.unflushed = 0
+        self.outbound.clear()
+        var index = 0
         while let reply = self.pending.popFirst() {
-            reply.sink.fail(error)
+            reply.sink.fail(index < sent ? error : UnsentCommand(cause: error))
+            index += 1
         }
     }
 }

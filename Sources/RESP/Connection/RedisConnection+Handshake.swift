@@ -38,6 +38,8 @@ extension RedisConnection {
     /// loses the arguments Redis quotes for an unknown command, since here they include the password.
     static func handshakeFailure(_ error: any Error, configuration: RedisConfiguration) -> any Error {
         switch error {
+        case let unsent as UnsentCommand:
+            return unsent.cause
         case RedisClientError.timeout:
             let server = "\(configuration.host):\(configuration.port)"
             return RedisClientError.connectionUnavailable(

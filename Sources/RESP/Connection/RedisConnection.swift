@@ -25,7 +25,7 @@ public final class RedisConnection: Sendable {
     let channel: any Channel
     private let health: ConnectionHealth
     /// The channel's command handler, which ``send(_:timeout:)`` hands commands to directly.
-    private let commands: NIOLoopBound<RedisCommandHandler>
+    let commands: NIOLoopBound<RedisCommandHandler>
     /// Names each command sent through ``send(_:timeout:)``, so that a cancelled caller can withdraw it.
     private let commandIDs = Atomic<UInt64>(0)
 
@@ -80,11 +80,21 @@ public final class RedisConnection: Sendable {
     /// stops the wait; the reply, when it comes, is discarded.
     @discardableResult
     nonisolated(nonsending) public func send(_ command: RedisCommand, timeout: Duration) async throws -> RESPValue {
+        do {
+            return try await self.submit(command, timeout: timeout)
+        } catch let unsent as UnsentCommand {
+            throw unsent.cause
+        }
+    }
+
+    /// ``send(_:timeout:)``, except that a command the connection failed before sending fails with
+    /// ``UnsentCommand``, for the pool to send again on a fresh connection.
+    nonisolated(nonsending) func submit(_ command: RedisCommand, timeout: Duration) async throws -> RESPValue {
         guard command.count > 0 else { throw Self.emptyCommand }
         try Task.checkCancellation()
         // The caller waits on a continuation that the handler resumes itself: no promise and no
         // callback in between, and no hop when the caller already runs on the connection's loop.
-        let id = self.commandIDs.wrappingAdd(1, ordering: .relaxed).newValue
+        let id = self.nextCommandID()
         let commands = self.commands
         let eventLoop = self.channel.eventLoop
         return try await withTaskCancellationHandler {
@@ -100,6 +110,11 @@ public final class RedisConnection: Sendable {
         } onCancel: {
             eventLoop.execute { commands.value.cancel(id) }
         }
+    }
+
+    /// A new id for a command (or pipeline) that its caller may withdraw by cancelling.
+    func nextCommandID() -> UInt64 {
+        self.commandIDs.wrappingAdd(1, ordering: .relaxed).newValue
     }
 
     /// Closes the connection; commands still waiting fail with ``RedisClientError/closed``.
@@ -220,14 +235,14 @@ public final class RedisConnection: Sendable {
     }
 
     /// The server would never answer an empty array, leaving every later reply misaligned.
-    private static let emptyCommand = RedisClientError.protocolError("a command needs at least a name")
+    static let emptyCommand = RedisClientError.protocolError("a command needs at least a name")
 
     /// The error a command fails with when its write fails.
     private static func unavailable(_ error: any Error) -> any Error {
         switch error {
-        case is RedisClientError, is CancellationError: error
+        case is RedisClientError, is CancellationError, is UnsentCommand: error
         case ChannelError.ioOnClosedChannel, ChannelError.alreadyClosed:
-            RedisClientError.connectionUnavailable("connection closed")
+            UnsentCommand(cause: .connectionUnavailable("connection closed"))
         default: RedisClientError.connectionUnavailable(Self.reason(error))
         }
     }

@@ -135,6 +135,86 @@ struct RedisClientTests {
         }
     }
 
+    @Test("a pipeline's commands leave together on one connection and each gets its own reply, errors included")
+    func explicitPipeline() async throws {
+        try await withRedisServer { server in
+            var configuration = try RedisConfiguration(url: server.url)
+            configuration.maximumConnections = 1
+            try await withClient(configuration) { client in
+                let sets = (0..<100).map { RedisCommand(["SET", "p:\($0)", "v:\($0)"]) }
+                let gets = (0..<100).map { RedisCommand(["GET", "p:\($0)"]) }
+                let replies = try await client.pipeline(sets + [RedisCommand(["INCR", "p:0"])] + gets)
+                #expect(replies.count == 201)
+                #expect(replies[..<100].allSatisfy { (try? $0.get()) == .simpleString("OK") })
+                #expect(replies[100] == .failure(.server("ERR value is not an integer or out of range")))
+                #expect(replies[101...].map { try? $0.get().string } == (0..<100).map { "v:\($0)" })
+                #expect(try await client.pipeline([]).isEmpty)
+                await #expect(throws: RedisClientError.protocolError("a command needs at least a name")) {
+                    try await client.pipeline([RedisCommand(["PING"]), RedisCommand([String]())])
+                }
+                // Pipelines from concurrent callers interleave whole, never command by command.
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for caller in 0..<20 {
+                        group.addTask {
+                            let echoes = (0..<10).map { RedisCommand(["ECHO", "\(caller):\($0)"]) }
+                            let replies = try await client.pipeline(echoes)
+                            #expect(replies.map { try? $0.get().string } == (0..<10).map { "\(caller):\($0)" })
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+        }
+    }
+
+    @Test("a command handed a connection that failed before sending it goes out on a new connection")
+    func unsentCommandRetried() async throws {
+        try await withRedisServer { server in
+            let configuration = try RedisConfiguration(url: server.url)
+            try await withClient(configuration) { client in
+                let loop = MultiThreadedEventLoopGroup.singleton.next()
+                var attempts = 0
+                let reply = try await client.pool.withConnection(on: loop) { connection in
+                    attempts += 1
+                    if attempts == 1 {
+                        // The connection was handed out, then the server closed it before the
+                        // command was written: the pool's window between lease and send.
+                        let id = try await connection.send(RedisCommand(["CLIENT", "ID"]), timeout: .seconds(2)).int ?? -1
+                        let killer = try await RedisConnection.connect(configuration: configuration, eventLoop: loop)
+                        _ = try await killer.send(RedisCommand(["CLIENT", "KILL", "ID", String(id)]), timeout: .seconds(2))
+                        await killer.close()
+                        for _ in 0..<200 where connection.isActive { try await Task.sleep(for: .milliseconds(10)) }
+                    }
+                    return try await connection.submit(RedisCommand(["ECHO", "once"]), timeout: .seconds(2))
+                }
+                #expect(reply.string == "once")
+                #expect(attempts == 2)
+            }
+        }
+    }
+
+    @Test("after the server kills a connection, the next command goes out on a new one")
+    func idleConnectionClosedByServer() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        try await withRedisServer { server in
+            let configuration = try RedisConfiguration(url: server.url)
+            try await withClient(configuration, group: group) { client in
+                let caller = EventLoopBoundCaller(loop: loop)
+                let killer = try await RedisConnection.connect(configuration: configuration, eventLoop: loop)
+                for round in 0..<20 {
+                    let id = try await caller.send("CLIENT", "ID", via: client).int ?? -1
+                    _ = try await killer.send(RedisCommand(["CLIENT", "KILL", "ID", String(id)]), timeout: .seconds(2))
+                    // Straight after the kill, on the killed connection's own loop: the pool may
+                    // not have seen the close yet, and the command must not be lost to it.
+                    #expect(try await caller.send("ECHO", "round \(round)", via: client).string == "round \(round)")
+                }
+                await killer.close()
+            }
+        }
+        try await group.shutdownGracefully()
+    }
+
     @Test("scripts run by SHA and are sent again after SCRIPT FLUSH")
     func scripts() async throws {
         let script = RedisScript("return {KEYS[1], ARGV[1], redis.call('INCR', KEYS[1])}")

@@ -65,6 +65,20 @@ struct RedisClusterTests {
         }
     }
 
+    @Test("a pipeline over keys of every shard is split by primary and answered in the commands' order")
+    func pipeline() async throws {
+        try await withClient(try RedisConfiguration(url: try RedisClusterServers.requireURL())) { client in
+            let keys = (0..<60).map { "\(self.prefix):pipeline:\($0)" }
+            let sets = keys.map { RedisCommand(["SET", $0, $0, "EX", "60"]) }
+            let crossing = RedisCommand(["MGET", keys[0], keys[1]])
+            let replies = try await client.pipeline(sets + [crossing] + keys.map { RedisCommand(["GET", $0]) })
+            #expect(replies[..<60].allSatisfy { (try? $0.get()) == .simpleString("OK") })
+            #expect(replies[60] == .failure(.crossSlot("MGET")))
+            #expect(replies[61...].map { try? $0.get().string } == keys)
+            for key in keys { try await client.send("DEL", key) }
+        }
+    }
+
     @Test("a slot being migrated is followed with ASK, then served where it is stable again")
     func ask() async throws {
         let url = try RedisClusterServers.requireURL()

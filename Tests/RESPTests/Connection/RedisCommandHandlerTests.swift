@@ -103,6 +103,35 @@ struct RedisCommandHandlerTests {
         closedByServer.channel.pipeline.fireChannelInactive()
         #expect(try closedByServer.result(lost) == .failure(.connectionUnavailable("connection closed by the server")))
     }
+
+    @Test("when the connection fails, commands it had written may have run, those still in its buffer were never sent")
+    func unsentCommands() throws {
+        let connection = try TestConnection()
+        let written = connection.send(["INCR", "n"])
+        connection.channel.embeddedEventLoop.run()
+        #expect(try connection.written() != nil)
+        let buffered = connection.send(["INCR", "n"])
+        connection.channel.pipeline.fireChannelInactive()
+        #expect(try connection.result(written) == .failure(.connectionUnavailable("connection closed by the server")))
+        #expect(try !connection.wasUnsent(written))
+        #expect(try connection.result(buffered) == .failure(.connectionUnavailable("connection closed by the server")))
+        #expect(try connection.wasUnsent(buffered))
+
+        let late = connection.send(["PING"])
+        #expect(try connection.wasUnsent(late))
+        #expect(try connection.written() == nil)
+    }
+
+    @Test("a timeout marks only the commands not yet written as never sent")
+    func unsentAfterTimeout() throws {
+        let connection = try TestConnection()
+        let slow = connection.send(["DEBUG", "SLEEP", "1"], timeout: .milliseconds(200))
+        let behind = connection.send(["PING"], timeout: .seconds(10))
+        connection.channel.embeddedEventLoop.run()
+        connection.channel.embeddedEventLoop.advanceTime(by: .milliseconds(200))
+        #expect(try connection.result(slow) == .failure(.timeout))
+        #expect(try !connection.wasUnsent(behind))
+    }
 }
 
 /// An embedded channel with the connection's pipeline, driven by hand.
@@ -139,13 +168,19 @@ private struct TestConnection {
         try self.channel.writeInbound(ByteBuffer(string: bytes))
     }
 
-    /// The outcome of a command so far, `nil` while it waits.
+    /// The outcome of a command so far as callers of the library see it, `nil` while it waits.
     func result(_ reply: EventLoopFuture<RESPValue>) throws -> Result<RESPValue, RedisClientError>? {
         var outcome: Result<RESPValue, RedisClientError>?
-        reply.assumeIsolated().whenComplete { result in
-            outcome = result.mapError { $0 as? RedisClientError ?? .protocolError("unexpected \($0)") }
-        }
+        reply.assumeIsolated().whenComplete { outcome = RedisConnection.outcome($0) }
         self.channel.embeddedEventLoop.run()
         return outcome
+    }
+
+    /// Whether a command failed without having been sent, and so may be sent again elsewhere.
+    func wasUnsent(_ reply: EventLoopFuture<RESPValue>) throws -> Bool {
+        var unsent = false
+        reply.assumeIsolated().whenFailure { unsent = $0 is UnsentCommand }
+        self.channel.embeddedEventLoop.run()
+        return unsent
     }
 }
