@@ -13,9 +13,18 @@ extension RedisConfiguration {
     /// only. `server_name` names the host the certificate must carry when it is not the URL's
     /// (``tlsServerName``). There is no option to skip verification.
     ///
+    /// `redis+sentinel://` (or `rediss+sentinel://`) names a primary managed by Redis Sentinel
+    /// (``sentinel``): `redis+sentinel://[[user]:password@]host[:port][,host[:port]…]/master-name[/database][?…]`.
+    /// The hosts are sentinels (port 26379 unless given) and the path names the master they monitor
+    /// (percent-decoded). The user and password before `@` are still the data nodes'; the sentinels'
+    /// own are `sentinel_password` and `sentinel_username` (percent-encoded), and without them the
+    /// sentinels are asked without logging in. With `rediss+sentinel://` both the sentinels and the
+    /// data nodes are reached over TLS, with the same `ca_file` and `server_name`.
+    ///
     /// ```swift
     /// let configuration = try RedisConfiguration(url: "redis://:s3cret@127.0.0.1:6380/1?timeout=500ms")
     /// let secure = try RedisConfiguration(url: "rediss://:s3cret@cache.internal:6380?ca_file=/etc/redis/ca.pem")
+    /// let managed = try RedisConfiguration(url: "redis+sentinel://:s3cret@10.0.0.1,10.0.0.2:26380/tessera/0?sentinel_password=s3ntinel")
     /// ```
     ///
     /// - Throws: ``RedisClientError/invalidURL(_:)`` saying which part is wrong. The message never
@@ -25,10 +34,16 @@ extension RedisConfiguration {
             throw RedisClientError.invalidURL("expected redis://host[:port][/database]")
         }
         self.init()
-        switch url[..<separator.lowerBound].lowercased() {
-        case "redis": break
-        case "rediss": self.tls = .makeClientConfiguration()
-        default: throw RedisClientError.invalidURL("the scheme must be redis:// or rediss://")
+        let scheme = url[..<separator.lowerBound].lowercased()
+        switch scheme {
+        case "redis", "redis+sentinel": break
+        case "rediss", "rediss+sentinel": self.tls = .makeClientConfiguration()
+        default:
+            throw RedisClientError.invalidURL("the scheme must be redis://, rediss://, redis+sentinel:// or rediss+sentinel://")
+        }
+        if scheme.hasSuffix("+sentinel") {
+            self.sentinel = RedisSentinelConfiguration(masterName: "", sentinels: [])
+            self.port = RedisSentinelConfiguration.defaultPort
         }
         var rest = url[separator.upperBound...]
         // Credentials end at the last "@": nothing after them may contain one, so a password
@@ -42,18 +57,49 @@ extension RedisConfiguration {
             rest = rest[..<mark]
         }
         if let slash = rest.firstIndex(of: "/") {
-            try self.readDatabase(rest[rest.index(after: slash)...])
+            if self.sentinel != nil {
+                try self.readMasterAndDatabase(rest[rest.index(after: slash)...])
+            } else {
+                try self.readDatabase(rest[rest.index(after: slash)...])
+            }
             rest = rest[..<slash]
         }
+        let defaultPort = self.port
         let hosts = rest.split(separator: ",", omittingEmptySubsequences: false)
         try self.readHostAndPort(hosts[0])
         let first = (self.host, self.port)
         for seed in hosts.dropFirst() {
-            self.port = 6379
+            self.port = defaultPort
             try self.readHostAndPort(seed)
             self.additionalSeeds.append(RedisEndpoint(host: self.host, port: self.port))
         }
         (self.host, self.port) = first
+        if self.sentinel != nil { try self.settleSentinels() }
+    }
+
+    /// `master-name[/database]`, the path of a `redis+sentinel://` URL.
+    private mutating func readMasterAndDatabase(_ path: Substring) throws {
+        let parts = path.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        self.sentinel?.masterName = try Self.percentDecoded(parts[0])
+        if parts.count == 2 {
+            guard !parts[1].contains("/") else {
+                throw RedisClientError.invalidURL("only a database may follow the master name, as in redis+sentinel://host/mymaster/2")
+            }
+            try self.readDatabase(parts[1])
+        }
+    }
+
+    /// The hosts of a `redis+sentinel://` URL are the sentinels, and it must name a master.
+    private mutating func settleSentinels() throws {
+        guard let masterName = self.sentinel?.masterName, !masterName.isEmpty else {
+            throw RedisClientError.invalidURL("the master name is missing, as in redis+sentinel://host:26379/mymaster")
+        }
+        guard self.sentinel?.username == nil || self.sentinel?.password != nil else {
+            throw RedisClientError.invalidURL("sentinel_username needs sentinel_password")
+        }
+        let sentinels = self.seeds
+        self.sentinel?.sentinels = sentinels
+        self.additionalSeeds = []
     }
 
     private mutating func readCredentials(_ userInfo: Substring) throws {
@@ -112,8 +158,14 @@ extension RedisConfiguration {
                 try self.readTLSOption(name, parts.count == 2 ? parts[1] : "")
                 continue
             }
+            if name == "sentinel_username" || name == "sentinel_password" {
+                try self.readSentinelCredential(name, parts.count == 2 ? parts[1] : "")
+                continue
+            }
             guard name == "timeout" || name == "connect_timeout" else {
-                throw RedisClientError.invalidURL("unknown option; supported are timeout, connect_timeout, ca_file and server_name")
+                throw RedisClientError.invalidURL(
+                    "unknown option; supported are timeout, connect_timeout, ca_file, server_name, sentinel_username and sentinel_password"
+                )
             }
             guard parts.count == 2, let duration = Self.duration(parts[1]) else {
                 throw RedisClientError.invalidURL("\(name) must be a positive duration such as 2, 1.5s or 250ms")
@@ -134,6 +186,17 @@ extension RedisConfiguration {
             self.tls?.trustRoots = .file(decoded)
         } else {
             self.tlsServerName = decoded
+        }
+    }
+
+    private mutating func readSentinelCredential(_ name: Substring, _ value: Substring) throws {
+        guard self.sentinel != nil else { throw RedisClientError.invalidURL("\(name) needs a redis+sentinel:// URL") }
+        let decoded = try Self.percentDecoded(value)
+        guard !decoded.isEmpty else { throw RedisClientError.invalidURL("\(name) must not be empty") }
+        if name == "sentinel_username" {
+            self.sentinel?.username = decoded
+        } else {
+            self.sentinel?.password = decoded
         }
     }
 

@@ -10,7 +10,8 @@ import NIOSSL
 /// let client = RedisClient(configuration: configuration)
 /// ```
 public struct RedisConfiguration: Sendable {
-    /// The server; on a Redis Cluster, the first node asked for the slot map.
+    /// The server; on a Redis Cluster, the first node asked for the slot map. Not used while
+    /// ``sentinel`` is set: the sentinels name the server.
     public var host: String
     public var port: Int
     /// More cluster nodes to ask for the slot map when the first one cannot be reached; a URL
@@ -47,6 +48,9 @@ public struct RedisConfiguration: Sendable {
     /// The name the server's certificate must carry (and the SNI sent), when it is not ``host``:
     /// for instance when connecting by IP address to a server whose certificate names it.
     public var tlsServerName: String?
+    /// When set, the server is the primary these sentinels name, followed through failovers;
+    /// `redis+sentinel://` URLs set it.
+    public var sentinel: RedisSentinelConfiguration?
 
     public init(
         host: String = "localhost",
@@ -68,6 +72,7 @@ public struct RedisConfiguration: Sendable {
         self.subscriptionBufferSize = 1024
         self.tls = nil
         self.tlsServerName = nil
+        self.sentinel = nil
     }
 }
 

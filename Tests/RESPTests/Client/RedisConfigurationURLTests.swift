@@ -123,7 +123,7 @@ struct RedisConfigurationURLTests {
         #expect(throws: RedisClientError.invalidURL("server_name must not be empty")) {
             _ = try RedisConfiguration(url: "rediss://cache.internal:6380?server_name=")
         }
-        #expect(throws: RedisClientError.invalidURL("the scheme must be redis:// or rediss://")) {
+        #expect(throws: RedisClientError.invalidURL("the scheme must be redis://, rediss://, redis+sentinel:// or rediss+sentinel://")) {
             _ = try RedisConfiguration(url: "http://cache.internal:6380")
         }
     }
