@@ -23,6 +23,8 @@ extension RedisClient {
         switch try await self.currentTopology(on: loop) {
         case .cluster(let router):
             return try await router.send(command, acknowledgedBy: replicas, within: timeout, on: loop)
+        case .sentinel(let router):
+            return try await router.send(command, acknowledgedBy: replicas, within: timeout, on: loop)
         case .standalone:
             let commandTimeout = self.configuration.commandTimeout
             return try await self.pool.withConnection(on: loop) { connection in

@@ -27,11 +27,16 @@ import Synchronization
 /// one (`CLUSTER SHARDS`), and if so routes every command to the primary serving its keys' slot,
 /// following `MOVED` and `ASK` (see ``RedisHashSlot``). Keys of one command or script must then
 /// share a slot, or the command fails with ``RedisClientError/crossSlot(_:)`` before it is sent.
+///
+/// With ``RedisConfiguration/sentinel`` set (a `redis+sentinel://` URL), it asks Redis Sentinel
+/// for the primary and follows it through failovers (see ``RedisSentinelConfiguration``).
 public final class RedisClient: Sendable {
-    /// Learned on first use: a standalone server (or replica set), or a cluster.
+    /// Learned on first use: a standalone server (or replica set), or a cluster; known from the
+    /// configuration for a Sentinel-managed primary.
     enum Topology {
         case standalone
         case cluster(ClusterRouter)
+        case sentinel(SentinelRouter)
     }
 
     public let configuration: RedisConfiguration
@@ -39,7 +44,7 @@ public final class RedisClient: Sendable {
     private let logger: Logger
     let pool: ConnectionPool
     let subscriberLink: SubscriberLink
-    private let topology = Mutex<Topology?>(nil)
+    private let topology: Mutex<Topology?>
 
     public init(
         configuration: RedisConfiguration,
@@ -56,12 +61,19 @@ public final class RedisClient: Sendable {
             sharded: false,
             logger: logger
         )
+        self.topology = Mutex(configuration.sentinel.map {
+            Topology.sentinel(SentinelRouter(configuration: configuration, sentinel: $0, eventLoopGroup: eventLoopGroup, logger: logger))
+        })
     }
 
     deinit {
         self.pool.closeWithoutWaiting()
         self.subscriberLink.close()
-        if case .cluster(let router) = self.topology.withLock({ $0 }) { router.closeWithoutWaiting() }
+        switch self.topology.withLock({ $0 }) {
+        case .cluster(let router): router.closeWithoutWaiting()
+        case .sentinel(let router): router.closeWithoutWaiting()
+        case .standalone, nil: break
+        }
     }
 
     /// Sends `command` and returns its reply; an error reply is thrown as ``RedisClientError/server(_:)``.
@@ -89,6 +101,8 @@ public final class RedisClient: Sendable {
         case .standalone:
             return try await self.pool.withConnection(on: loop) { try await $0.submit(command, timeout: timeout) }
         case .cluster(let router):
+            return try await router.send(command, timeout: timeout, on: loop)
+        case .sentinel(let router):
             return try await router.send(command, timeout: timeout, on: loop)
         }
     }
@@ -143,7 +157,11 @@ public final class RedisClient: Sendable {
     /// does every command sent afterwards.
     public func close() async {
         self.subscriberLink.close()
-        if case .cluster(let router) = self.topology.withLock({ $0 }) { await router.close() }
+        switch self.topology.withLock({ $0 }) {
+        case .cluster(let router): await router.close()
+        case .sentinel(let router): await router.close()
+        case .standalone, nil: break
+        }
         await self.pool.close()
         self.logger.debug("Redis client closed")
     }

@@ -37,13 +37,18 @@ extension RedisClient {
         }
     }
 
-    /// The connections that carry `channels`: the client's one, or on a cluster one per slot.
+    /// The connections that carry `channels`: the client's one, on a cluster one per slot, and under
+    /// Sentinel one that follows the primary.
     nonisolated(nonsending) private func subscriberLinks(for channels: [String]) async throws -> [(SubscriberLink, Set<String>)] {
-        guard case .cluster(let router) = try await self.currentTopology(on: self.eventLoopGroup.any()) else {
+        switch try await self.currentTopology(on: self.eventLoopGroup.any()) {
+        case .standalone:
             return [(self.subscriberLink, Set(channels))]
+        case .sentinel(let router):
+            return [(try router.subscriberLink(), Set(channels))]
+        case .cluster(let router):
+            let bySlot = Dictionary(grouping: channels) { RedisHashSlot(key: $0) }
+            return try bySlot.map { slot, group in (try router.subscriberLink(for: slot), Set(group)) }
         }
-        let bySlot = Dictionary(grouping: channels) { RedisHashSlot(key: $0) }
-        return try bySlot.map { slot, group in (try router.subscriberLink(for: slot), Set(group)) }
     }
 
     /// Publishes `payload` to `channel` (on a cluster with `SPUBLISH`, to the shard serving its slot).

@@ -148,6 +148,12 @@ final class SubscriberLink: Sendable {
         channel?.close(promise: nil)
     }
 
+    /// Closes the connection, if one is open, so that the link reconnects to wherever `resolve`
+    /// now names and subscribes every channel again there (a Sentinel primary changed).
+    func reconnect() {
+        self.state.withLock { $0.channel }?.close(promise: nil)
+    }
+
     /// Keeps a connection open while anyone subscribes, and resubscribes after every reconnect.
     private func maintain() async {
         var delay = Duration.milliseconds(50)
