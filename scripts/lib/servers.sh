@@ -215,6 +215,83 @@ start_redis_cluster() {
     log "Redis Cluster on ${REDIS_CLUSTER_PORTS[*]} (3 primaries, 3 replicas)"
 }
 
+# free_ports COUNT: COUNT distinct free ports, one a line (bound together, then released).
+free_ports() {
+    python3 - "$1" <<'PY'
+import socket, sys
+held = []
+for _ in range(int(sys.argv[1])):
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    held.append(s)
+print("\n".join(str(s.getsockname()[1]) for s in held))
+for s in held:
+    s.close()
+PY
+}
+
+# redis_sentinel_ready NAME PRIMARY_PORT REPLICA_PORT SENTINEL_PORT...: the replica finished
+# its first sync, and every sentinel names the primary and knows the replica and every other
+# sentinel (so that it can take part in a failover). The data nodes' password comes from
+# REDISCLI_AUTH, the sentinels' from SENTINEL_AUTH.
+redis_sentinel_ready() {
+    local name=$1 primary=$2 replica=$3 port master others=$(($# - 4))
+    shift 3
+    redis-cli -h 127.0.0.1 -p "$replica" info replication | grep -q '^master_link_status:up' || return 1
+    for port in "$@"; do
+        [ "$(REDISCLI_AUTH=$SENTINEL_AUTH redis-cli -h 127.0.0.1 -p "$port" sentinel get-master-addr-by-name "$name" | tail -n 1)" = "$primary" ] ||
+            return 1
+        master=$(REDISCLI_AUTH=$SENTINEL_AUTH redis-cli -h 127.0.0.1 -p "$port" sentinel master "$name")
+        grep -A1 -x 'num-slaves' <<<"$master" | tail -n 1 | grep -qx 1 || return 1
+        grep -A1 -x 'num-other-sentinels' <<<"$master" | tail -n 1 | grep -qx "$others" || return 1
+    done
+}
+
+# Starts a primary managed by Redis Sentinel: a primary and one replica, which require a
+# password, and three sentinels (redis-server --sentinel), which require another, watching it
+# as master "tessera" (declared down after 1000 ms). Waits until the replica is in sync and
+# the sentinels agree, then sets REDIS_SENTINEL_URL (redis+sentinel://:<data password>@<the
+# three sentinels>/tessera?sentinel_password=<sentinel password>), REDIS_SENTINEL_PRIMARY_PORT,
+# REDIS_SENTINEL_REPLICA_PORT and REDIS_SENTINEL_PORTS (array).
+start_redis_sentinel() {
+    local dir="$SERVERS_TMP/redis-sentinel" name=tessera data_password sentinel_password ports port
+    local replicaof sentinels=()
+    data_password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+    sentinel_password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+    mapfile -t ports < <(free_ports 5)
+    REDIS_SENTINEL_PRIMARY_PORT=${ports[0]}
+    REDIS_SENTINEL_REPLICA_PORT=${ports[1]}
+    REDIS_SENTINEL_PORTS=("${ports[@]:2}")
+    for port in "$REDIS_SENTINEL_PRIMARY_PORT" "$REDIS_SENTINEL_REPLICA_PORT"; do
+        mkdir -p "$dir/$port"
+        replicaof=()
+        [ "$port" = "$REDIS_SENTINEL_PRIMARY_PORT" ] || replicaof=(--replicaof 127.0.0.1 "$REDIS_SENTINEL_PRIMARY_PORT")
+        # masterauth on both: after a failover the former primary is the other's replica.
+        start_group TERM "$dir/$port/redis.log" redis-server \
+            --bind 127.0.0.1 --port "$port" --dir "$dir/$port" \
+            --save '' --appendonly no --protected-mode no --daemonize no \
+            --requirepass "$data_password" --masterauth "$data_password" "${replicaof[@]}"
+    done
+    for port in "${REDIS_SENTINEL_PORTS[@]}"; do
+        mkdir -p "$dir/$port"
+        # A sentinel rewrites its configuration file, so each has its own.
+        printf '%s\n' "port $port" "bind 127.0.0.1" "dir $dir/$port" "requirepass $sentinel_password" \
+            "sentinel monitor $name 127.0.0.1 $REDIS_SENTINEL_PRIMARY_PORT 2" \
+            "sentinel auth-pass $name $data_password" \
+            "sentinel down-after-milliseconds $name 1000" \
+            "sentinel failover-timeout $name 5000" >"$dir/$port/sentinel.conf"
+        start_group TERM "$dir/$port/sentinel.log" redis-server "$dir/$port/sentinel.conf" --sentinel
+        sentinels+=("127.0.0.1:$port")
+    done
+    if ! REDISCLI_AUTH=$data_password SENTINEL_AUTH=$sentinel_password wait_until 60 redis_sentinel_ready \
+        "$name" "$REDIS_SENTINEL_PRIMARY_PORT" "$REDIS_SENTINEL_REPLICA_PORT" "${REDIS_SENTINEL_PORTS[@]}"; then
+        for port in "${ports[@]}"; do tail -n 5 "$dir/$port/"*.log >&2; done
+        die "the sentinels on ports ${REDIS_SENTINEL_PORTS[*]} did not agree on the primary"
+    fi
+    REDIS_SENTINEL_URL="redis+sentinel://:$data_password@$(IFS=,; echo "${sentinels[*]}")/$name?sentinel_password=$sentinel_password"
+    log "Redis Sentinel: primary on $REDIS_SENTINEL_PRIMARY_PORT, replica on $REDIS_SENTINEL_REPLICA_PORT, sentinels on ${REDIS_SENTINEL_PORTS[*]} (master $name)"
+}
+
 # start_postgres NAME...: starts PostgreSQL, creates the databases named, and sets
 # POSTGRES_PORT and DATABASE_URL (the URL of the first database).
 start_postgres() {

@@ -8,7 +8,8 @@ import Glibc
 import Darwin
 #endif
 
-/// A throwaway redis-server on 127.0.0.1, in its own process group and folder.
+/// A throwaway redis-server on 127.0.0.1, in its own process group and folder; with `sentinel`,
+/// a Redis Sentinel (the same binary, run with `--sentinel`).
 final class RedisServer {
     /// redis-server on PATH, if installed.
     static let executable: String? = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/usr/local/bin")
@@ -24,6 +25,7 @@ final class RedisServer {
     private(set) var port: Int
     let directory: URL
     private let directives: [String]
+    private let sentinel: Bool
     private var processGroup: pid_t = 0
 
     var url: String { "redis://127.0.0.1:\(self.port)" }
@@ -31,10 +33,10 @@ final class RedisServer {
     private var logFile: String { self.directory.appendingPathComponent("redis.log").path }
 
     /// Starts a server with `directives` added to its configuration and waits until it is ready.
-    static func start(_ directives: [String] = []) async throws -> RedisServer {
+    static func start(_ directives: [String] = [], sentinel: Bool = false) async throws -> RedisServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("resp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let server = RedisServer(directory: directory, directives: directives)
+        let server = RedisServer(directory: directory, directives: directives, sentinel: sentinel)
         // A port found free can be taken again before the server binds it (by a parallel test or an
         // outgoing connection); the server then exits and another port is tried. Under scripts/test,
         // with the cluster and other suites' servers up, that happens often enough to need several tries.
@@ -46,10 +48,11 @@ final class RedisServer {
         throw ServerUnavailable("redis-server found no free port")
     }
 
-    private init(directory: URL, directives: [String]) {
+    private init(directory: URL, directives: [String], sentinel: Bool) {
         self.port = 0
         self.directory = directory
         self.directives = directives
+        self.sentinel = sentinel
     }
 
     /// Kills the server's process group with SIGKILL, as a crash would, and waits for it to exit.
@@ -86,11 +89,11 @@ final class RedisServer {
         try (configuration + self.directives).joined(separator: "\n")
             .write(toFile: self.configurationFile, atomically: true, encoding: .utf8)
         try? FileManager.default.removeItem(atPath: self.logFile)
-        self.processGroup = try Self.spawn(executable, self.configurationFile)
+        self.processGroup = try Self.spawn(executable, [self.configurationFile] + (self.sentinel ? ["--sentinel"] : []))
         return try await self.waitUntilReady()
     }
 
-    private static func spawn(_ executable: String, _ configurationFile: String) throws -> pid_t {
+    private static func spawn(_ executable: String, _ arguments: [String]) throws -> pid_t {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -103,7 +106,7 @@ final class RedisServer {
         for descriptor: Int32 in [0, 1, 2] {
             posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
         }
-        let arguments: [UnsafeMutablePointer<CChar>?] = [executable, configurationFile].map { (argument: String) in
+        let arguments: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { (argument: String) in
             strdup(argument)
         }
         defer { arguments.forEach { free($0) } }
@@ -114,15 +117,16 @@ final class RedisServer {
     }
 
     /// Waits for this server's own log to say it listens: a connection alone could reach another
-    /// server that holds the same port.
+    /// server that holds the same port. A sentinel logs its id once it listens.
     private func waitUntilReady() async throws -> Bool {
+        let ready = self.sentinel ? "Sentinel ID is" : "Ready to accept connections"
         for _ in 0..<400 {
             var status: Int32 = 0
             if waitpid(self.processGroup, &status, WNOHANG) == self.processGroup {
                 self.processGroup = 0
                 return false
             }
-            if self.log.contains("Ready to accept connections") { return true }
+            if self.log.contains(ready) { return true }
             try await Task.sleep(for: .milliseconds(25))
         }
         self.crash()

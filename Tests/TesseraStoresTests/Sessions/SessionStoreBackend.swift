@@ -10,6 +10,7 @@ enum SessionStoreBackend: String, CaseIterable, CustomTestStringConvertible, Sen
     case memory
     case redis
     case redisCluster
+    case redisSentinel
 
     var testDescription: String { rawValue }
 
@@ -24,10 +25,14 @@ enum SessionStoreBackend: String, CaseIterable, CustomTestStringConvertible, Sen
         case .redisCluster:
             let client = RedisClient(configuration: try RedisConfiguration(url: TestServers.requireRedisClusterURL()))
             return (RedisSessionStore(client: client, namespace: "test-\(SecureRandom.identifier(length: 10))"), { await client.close() })
+        case .redisSentinel:
+            let client = RedisClient(configuration: try RedisConfiguration(url: TestServers.requireRedisSentinelURL()))
+            return (RedisSessionStore(client: client, namespace: "test-\(SecureRandom.identifier(length: 10))"), { await client.close() })
         }
     }
 
     static var available: [SessionStoreBackend] {
         [.memory] + (TestServers.redisEnabled ? [.redis] : []) + (TestServers.redisClusterEnabled ? [.redisCluster] : [])
+            + (TestServers.redisSentinelEnabled ? [.redisSentinel] : [])
     }
 }

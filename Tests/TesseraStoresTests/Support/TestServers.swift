@@ -10,11 +10,13 @@ enum TestServers {
 
     static var redisURL: String? { environment["TESSERA_TEST_REDIS_URL"] }
     static var redisClusterURL: String? { environment["TESSERA_TEST_REDIS_CLUSTER_URL"] }
+    static var redisSentinelURL: String? { environment["TESSERA_TEST_REDIS_SENTINEL_URL"] }
     static var databaseURL: String? { environment["TESSERA_TEST_DATABASE_URL"] }
 
     /// Run Redis suites when Redis is there, or when it must be (then they fail without it).
     static var redisEnabled: Bool { redisURL != nil || required }
     static var redisClusterEnabled: Bool { redisClusterURL != nil || required }
+    static var redisSentinelEnabled: Bool { redisSentinelURL != nil || required }
     static var postgresEnabled: Bool { databaseURL != nil || required }
 
     static let skipMessage: Comment = "TESSERA_TEST_REDIS_URL / TESSERA_TEST_DATABASE_URL not set: run scripts/test to start the servers"
@@ -33,6 +35,13 @@ enum TestServers {
             throw Missing(description: "TESSERA_TEST_REDIS_CLUSTER_URL is not set but servers are required")
         }
         return redisClusterURL
+    }
+
+    static func requireRedisSentinelURL() throws -> String {
+        guard let redisSentinelURL else {
+            throw Missing(description: "TESSERA_TEST_REDIS_SENTINEL_URL is not set but servers are required")
+        }
+        return redisSentinelURL
     }
 
     static func requireDatabaseURL() throws -> String {
