@@ -9,7 +9,7 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("database-url"), help: "PostgreSQL URL for accounts; SQLite in --data-dir when absent.")
     var databaseURL: String?
 
-    @Option(name: .customLong("redis-url"), help: "Redis URL for sessions; in memory when absent.")
+    @Option(name: .customLong("redis-url"), help: "Redis URL for sessions (redis://, rediss://, or redis+sentinel://sentinels/master-name); in memory when absent.")
     var redisURL: String?
 
     @Option(name: .customLong("redis-namespace"), help: "Prefix of every Redis key (default tessera).")

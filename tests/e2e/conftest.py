@@ -9,7 +9,7 @@ Fixtures:
 - `start_node(*extra_args, data_dir=None, env=None, port=None) -> Node`: `tessera serve`
   on a free port with `--dev`, its own data folder and log file; stopped at teardown.
 - `node`: `start_node()` with defaults (memory sessions, SQLite in its data folder).
-- `redis_url`, `database_url`: the shared servers started by scripts/test.
+- `redis_url`, `redis_sentinel_url`, `database_url`: the shared servers started by scripts/test.
 - `redis_server(*extra_args) -> RedisServer`: a redis-server owned by the test.
 - `nginx(upstreams, site=None, port=None) -> Nginx`: round-robin nginx in front of nodes or
   URLs, or nginx serving the given `site` (upstream and server blocks).
@@ -109,6 +109,14 @@ def redis_url() -> str:
     url = os.environ.get("TESSERA_TEST_REDIS_URL")
     if not url:
         missing("TESSERA_TEST_REDIS_URL is not set")
+    return url
+
+
+@pytest.fixture(scope="session")
+def redis_sentinel_url() -> str:
+    url = os.environ.get("TESSERA_TEST_REDIS_SENTINEL_URL")
+    if not url:
+        missing("TESSERA_TEST_REDIS_SENTINEL_URL is not set")
     return url
 
 

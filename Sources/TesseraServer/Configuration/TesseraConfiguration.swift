@@ -15,7 +15,9 @@ import TesseraSSO
 /// - `server-key`: base64 of at least 32 bytes; the nodes of one cluster share it.
 ///   Without it, a key is created in `data-dir` on first start
 /// - `redis-url`: sessions in Redis (`redis://[user:pass@]host:port[/db]`, or on Redis Cluster
-///   `redis://host1:port1,host2:port2` naming seed nodes); memory when absent
+///   `redis://host1:port1,host2:port2` naming seed nodes, or for a primary managed by Redis
+///   Sentinel `redis+sentinel://[:pass@]sentinel1:26379,sentinel2:26379/master-name[/db]`,
+///   with `?sentinel_password=` for the sentinels' own); memory when absent
 /// - `redis-namespace` (default `tessera`): the prefix of every key, so deployments can
 ///   share a Redis
 /// - `database-url`: accounts in PostgreSQL (`postgres://…`); SQLite when absent
