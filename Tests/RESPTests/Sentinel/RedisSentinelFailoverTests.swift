@@ -50,7 +50,7 @@ struct RedisSentinelFailoverTests {
         }
     }
 
-    @Test("a killed primary: commands fail as unavailable until the replica is promoted, then run there")
+    @Test("a killed primary: commands wait out the retries or fail as unavailable until the replica is promoted, then run there")
     func killedPrimary() async throws {
         try await withRedisSentinelDeployment { deployment in
             try await withClient(try RedisConfiguration(url: deployment.url)) { client in
@@ -62,7 +62,6 @@ struct RedisSentinelFailoverTests {
                 deployment.primary.crash()
                 let failures = try await Self.writeUntilServed(by: deployment.replica, client)
                 print("Sentinel test: killed primary replaced and followed in \(ContinuousClock.now - started); \(failures) writes failed meanwhile")
-                #expect(failures > 0)
 
                 try await Self.expectSubscribed(subscription, at: deployment.replica, client)
             }

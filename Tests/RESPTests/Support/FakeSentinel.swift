@@ -1,32 +1,44 @@
 import NIOCore
 import NIOPosix
+import Synchronization
 
 @testable import RESP
 
 /// A server on 127.0.0.1 that answers `SENTINEL get-master-addr-by-name` with an address chosen by
-/// the test, as a sentinel that missed a failover would. It refuses `HELLO` (so the client falls
-/// back to RESP2), accepts any `AUTH` and refuses everything else.
+/// the test, as a sentinel that missed a failover would, or with nil, as a sentinel that monitors
+/// no such master does. It refuses `HELLO` (so the client falls back to RESP2), accepts any `AUTH`
+/// and refuses everything else.
 final class FakeSentinel: Sendable {
+    private final class Questions: Sendable {
+        let count = Atomic<Int>(0)
+    }
+
     let channel: any Channel
+    private let questions: Questions
 
     var endpoint: RedisEndpoint { RedisEndpoint(host: "127.0.0.1", port: self.channel.localAddress?.port ?? 0) }
 
-    /// Starts a fake that names `primary` for every master name.
-    static func start(naming primary: RedisEndpoint) async throws -> FakeSentinel {
+    /// How many `SENTINEL` commands it was sent.
+    var asked: Int { self.questions.count.load(ordering: .relaxed) }
+
+    /// Starts a fake that names `primary` (or no primary) for every master name.
+    static func start(naming primary: RedisEndpoint?) async throws -> FakeSentinel {
+        let questions = Questions()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(RESPDecoder()))
-                    try channel.pipeline.syncOperations.addHandler(Answers(primary: primary))
+                    try channel.pipeline.syncOperations.addHandler(Answers(primary: primary, questions: questions))
                 }
             }
             .bind(host: "127.0.0.1", port: 0)
             .get()
-        return FakeSentinel(channel: channel)
+        return FakeSentinel(channel: channel, questions: questions)
     }
 
-    private init(channel: any Channel) {
+    private init(channel: any Channel, questions: Questions) {
         self.channel = channel
+        self.questions = questions
     }
 
     func stop() async {
@@ -37,20 +49,29 @@ final class FakeSentinel: Sendable {
         typealias InboundIn = RESPValue
         typealias OutboundOut = ByteBuffer
 
-        let primary: RedisEndpoint
+        let primary: RedisEndpoint?
+        let questions: Questions
 
-        init(primary: RedisEndpoint) {
+        init(primary: RedisEndpoint?, questions: Questions) {
             self.primary = primary
+            self.questions = questions
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let name = self.unwrapInboundIn(data).array?.first?.string?.uppercased() ?? ""
-            let host = self.primary.host
-            let port = String(self.primary.port)
-            let answer = switch name {
-            case "AUTH": "+OK\r\n"
-            case "SENTINEL": "*2\r\n$\(host.utf8.count)\r\n\(host)\r\n$\(port.utf8.count)\r\n\(port)\r\n"
-            default: "-ERR unknown command '\(name)'\r\n"
+            let answer: String
+            switch (name, self.primary) {
+            case ("AUTH", _):
+                answer = "+OK\r\n"
+            case ("SENTINEL", let primary?):
+                self.questions.count.add(1, ordering: .relaxed)
+                let port = String(primary.port)
+                answer = "*2\r\n$\(primary.host.utf8.count)\r\n\(primary.host)\r\n$\(port.utf8.count)\r\n\(port)\r\n"
+            case ("SENTINEL", nil):
+                self.questions.count.add(1, ordering: .relaxed)
+                answer = "*-1\r\n"
+            default:
+                answer = "-ERR unknown command '\(name)'\r\n"
             }
             context.writeAndFlush(self.wrapOutboundOut(ByteBuffer(string: answer)), promise: nil)
         }
