@@ -44,7 +44,7 @@ extension RedisClient {
         case .standalone:
             return [(self.subscriberLink, Set(channels))]
         case .sentinel(let router):
-            return [(try router.subscriberLink(), Set(channels))]
+            return [(try await router.subscriberLink(), Set(channels))]
         case .cluster(let router):
             let bySlot = Dictionary(grouping: channels) { RedisHashSlot(key: $0) }
             return try bySlot.map { slot, group in (try router.subscriberLink(for: slot), Set(group)) }

@@ -285,7 +285,19 @@ final class SentinelRouter: Sendable {
 
     /// The subscriber connection, which follows the primary: it is reopened wherever the router
     /// says the primary is when it is lost or the primary changes.
-    func subscriberLink() throws -> SubscriberLink {
+    ///
+    /// The primary is found first, within discovery's own timeouts, so that the time a
+    /// subscription has to be confirmed is spent on the subscriber connection alone.
+    nonisolated(nonsending) func subscriberLink() async throws -> SubscriberLink {
+        do {
+            _ = try await self.currentPrimary()
+        } catch {
+            throw Self.finalError(error)
+        }
+        return try self.makeSubscriberLink()
+    }
+
+    private func makeSubscriberLink() throws -> SubscriberLink {
         try self.state.withLock { state in
             guard !state.isClosed else { throw RedisClientError.closed }
             if let link = state.subscriberLink { return link }
