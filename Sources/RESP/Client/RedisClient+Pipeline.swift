@@ -26,6 +26,8 @@ extension RedisClient {
             return results.map(RedisConnection.outcome)
         case .cluster(let router):
             return try await router.pipeline(commands, timeout: timeout, on: loop)
+        case .sentinel(let router):
+            return try await router.pipeline(commands, timeout: timeout, on: loop)
         }
     }
 }

@@ -11,10 +11,11 @@ import Synchronization
 /// same happens when the primary lets it down: a refused connection, a connection that says it is
 /// a replica, a `READONLY` or `MASTERDOWN` refusal, or a connection lost under a command.
 ///
-/// Commands that were not sent, or that a replica refused, are tried again after asking the
+/// Commands that could not be sent, or that a replica refused, are tried again after asking the
 /// sentinels, with back-off of 100, 200, 400, 800 ms (``maximumAttempts`` in all, about 1.5 s,
-/// like ``ClusterRouter``), then fail with ``RedisClientError/connectionUnavailable(_:)``. A command
-/// whose connection broke after it was written is never retried, as it may have run.
+/// like ``ClusterRouter``), then fail with ``RedisClientError/connectionUnavailable(_:)``; one
+/// whose connection had failed before it left is tried again at once on a fresh connection. A
+/// command whose connection broke after it was written is never retried, as it may have run.
 ///
 /// Connections to a former primary are closed one command timeout after the switch, so that
 /// commands already sent there get their replies.
@@ -80,7 +81,21 @@ final class SentinelRouter: Sendable {
     }
 
     nonisolated(nonsending) func send(_ command: RedisCommand, timeout: Duration, on loop: any EventLoop) async throws -> RESPValue {
-        try await self.withPrimary(on: loop) { try await $0.send(command, timeout: timeout) }
+        try await self.withPrimary(on: loop) { try await $0.submit(command, timeout: timeout) }
+    }
+
+    /// `commands` as one pipeline to the primary. A replica's refusal among the results is not sent
+    /// again (the others may have run), but makes the router ask the sentinels for the primary.
+    nonisolated(nonsending) func pipeline(
+        _ commands: [RedisCommand],
+        timeout: Duration,
+        on loop: any EventLoop
+    ) async throws -> [Result<RESPValue, RedisClientError>] {
+        let results = try await self.withPrimary(on: loop) { try await $0.submit(pipeline: commands, timeout: timeout) }
+            .map(RedisConnection.outcome)
+        let refused = results.contains { if case .failure(.server(let message)) = $0 { Self.isReplicaRefusal(message) } else { false } }
+        if refused { self.rediscoverInBackground() }
+        return results
     }
 
     /// `command` followed by `WAIT` on the same connection, unless the primary has no replica.
@@ -92,9 +107,9 @@ final class SentinelRouter: Sendable {
     ) async throws -> (reply: RESPValue, acknowledgements: Int?) {
         let commandTimeout = self.configuration.commandTimeout
         return try await self.withPrimary(on: loop) { connection in
-            let info = try await connection.send(RedisCommand(["INFO", "replication"]), timeout: commandTimeout)
+            let info = try await connection.submit(RedisCommand(["INFO", "replication"]), timeout: commandTimeout)
             guard RedisClient.connectedReplicas(info) > 0 else {
-                return (try await connection.send(command, timeout: commandTimeout), nil)
+                return (try await connection.submit(command, timeout: commandTimeout), nil)
             }
             return try await RedisClient.sendWaiting(command, replicas: replicas, within: timeout, on: connection, commandTimeout: commandTimeout)
         }
@@ -124,6 +139,11 @@ final class SentinelRouter: Sendable {
             } catch RedisClientError.server(let message) where Self.isReplicaRefusal(message) {
                 // A replica refused the command, so it did not run: the primary has been demoted.
                 try await self.recover(from: NotPrimary(endpoint: primary.endpoint, role: "replica"), attempt: attempt)
+                attempt += 1
+            } catch let unsent as UnsentCommand {
+                // The connection had failed before the command left it: a fresh one, asked for its
+                // ROLE first, may carry it.
+                guard attempt < Self.maximumAttempts else { throw unsent.cause }
                 attempt += 1
             } catch let error as RedisClientError {
                 if Self.isLoss(error) { self.rediscoverInBackground() }
@@ -360,6 +380,7 @@ final class SentinelRouter: Sendable {
     private static func finalError(_ error: any Error) -> any Error {
         switch error {
         case let failure as SentinelDiscovery.Failure: failure.error
+        case let unsent as UnsentCommand: unsent.cause
         case let demoted as NotPrimary:
             RedisClientError.connectionUnavailable(
                 "\(demoted.endpoint) is a \(demoted.role) now, and the sentinels named no new primary in time"

@@ -39,6 +39,13 @@ struct RedisSentinelTests {
                 return try await group.reduce(into: [Int?]()) { $0.append($1) }
             }
             #expect(Set(replies.compactMap { $0 }) == Set(43...62))
+            let pipelined = try await client.pipeline([RedisCommand(["INCR", key]), RedisCommand(["HGET", key, "field"])])
+            #expect(try pipelined[0].get().int == 63)
+            guard case .failure(.server(let message)) = pipelined[1] else {
+                Issue.record("HGET on a string answered \(pipelined[1])")
+                return
+            }
+            #expect(message.hasPrefix("WRONGTYPE"))
             // The deployment has one replica, so the write is acknowledged by it.
             let (reply, acknowledgements) = try await client.send(RedisCommand(["DEL", key]), acknowledgedBy: 1, within: .seconds(2))
             #expect(reply.int == 1)
