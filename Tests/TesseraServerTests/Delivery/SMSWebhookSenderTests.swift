@@ -117,8 +117,10 @@ import Testing
 
     @Test func aTimeoutIsTriedAgain() async throws {
         let message = message
-        let requests = try await withReceiver(timeout: .seconds(1), answer: { number in
-            if number == 1 { try? await Task.sleep(for: .seconds(3)) }
+        // The first answer comes long after the sender's timeout; the timeout leaves room for a
+        // loaded machine to answer the next ones in time.
+        let requests = try await withReceiver(timeout: .seconds(3), answer: { number in
+            if number == 1 { try? await Task.sleep(for: .seconds(10)) }
             return .ok
         }) { try await $0.send(message) }
         // The send succeeded after the first request timed out; a loaded machine may let a
