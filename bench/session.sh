@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # How much a session check costs: GET /api/session against GET /health/live (no store) of
-# the same node, for a node on the memory session store and one on Redis (one round trip),
-# with wrk, alternating live and session on each in one run. Prints the requests/s of each
-# and the ratio session/live per store, and the CPU time each request cost the node (and
-# Redis), read from /proc: a figure a busy machine disturbs far less than requests/s.
-# See bench/README.md.
+# the same node, for a node on the memory session store, one on Redis and one on a six-node
+# Redis Cluster (one round trip each), with wrk, alternating live and session on each in one
+# run. Prints the requests/s of each and the ratio session/live per store, and the CPU time
+# each request cost the node (and Redis, every cluster node summed), read from /proc: a
+# figure a busy machine disturbs far less than requests/s. See bench/README.md.
 #
 # Environment: BENCH_DURATION (10s), BENCH_THREADS (2), BENCH_CONNECTIONS (32),
-# BENCH_ROUNDS (2), TESSERA_BIN (use this binary instead of building a release one).
+# BENCH_ROUNDS (2), BENCH_STORES ("memory redis cluster"), TESSERA_BIN (use this binary
+# instead of building a release one).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -20,6 +21,7 @@ duration=${BENCH_DURATION:-10s}
 threads=${BENCH_THREADS:-2}
 connections=${BENCH_CONNECTIONS:-32}
 rounds=${BENCH_ROUNDS:-2}
+read -r -a stores <<<"${BENCH_STORES:-memory redis cluster}"
 
 bench_cleanup_on_exit
 
@@ -28,8 +30,6 @@ ensure_debian_packages python3:python3 redis-server:redis-server redis-cli:redis
 bin=$(release_binary tessera "${TESSERA_BIN:-}")
 
 servers_init
-start_redis
-redis_pid=$STARTED_PGID
 
 live() { [ "$(http_status "$1/health/live")" = 200 ]; }
 
@@ -75,42 +75,61 @@ except OSError:
 PY
 }
 
-# Only the node under measurement gets load; the other one idles.
-declare -A node_url node_token node_pid
-start_node memory
-node_url[memory]=$NODE_URL node_token[memory]=$NODE_TOKEN node_pid[memory]=$NODE_PID
-start_node redis --redis-url "$REDIS_URL"
-node_url[redis]=$NODE_URL node_token[redis]=$NODE_TOKEN node_pid[redis]=$NODE_PID
+# Only the node under measurement gets load; the others idle.
+declare -A node_url node_token node_pid redis_pids
+for store in "${stores[@]}"; do
+    case $store in
+    memory) start_node memory ;;
+    redis)
+        start_redis
+        redis_pids[redis]=$STARTED_PGID
+        start_node redis --redis-url "$REDIS_URL"
+        ;;
+    cluster)
+        start_redis_cluster
+        redis_pids[cluster]="${REDIS_CLUSTER_PGIDS[*]}"
+        start_node cluster --redis-url "$REDIS_CLUSTER_URL"
+        ;;
+    *) die "unknown store in BENCH_STORES: $store (memory, redis, cluster)" ;;
+    esac
+    node_url[$store]=$NODE_URL node_token[$store]=$NODE_TOKEN node_pid[$store]=$NODE_PID
+done
 
-cpu_ticks() { # cpu_ticks PID: user + system time of the process so far, in clock ticks
-    awk '{ print $14 + $15 }' "/proc/$1/stat"
+cpu_ticks() { # cpu_ticks PID...: user + system time of the processes so far, in clock ticks
+    local total=0 pid
+    for pid in "$@"; do
+        total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat")))
+    done
+    echo "$total"
 }
 
 # run_wrk NAME URL [wrk args...]: prints requests/s, the node's and Redis's CPU time over
-# the run in clock ticks, and the number of requests. Uses $pid (the node under load).
+# the run in clock ticks, and the number of requests. Uses $pid (the node under load) and
+# $store_redis (its Redis processes, none for the memory store).
 run_wrk() {
     local name=$1 url=$2 out node_before redis_before
     shift 2
-    node_before=$(cpu_ticks "$pid") redis_before=$(cpu_ticks "$redis_pid")
+    # shellcheck disable=SC2086 # one word per process
+    node_before=$(cpu_ticks "$pid") redis_before=$(cpu_ticks $store_redis)
     out=$(wrk -t"$threads" -c"$connections" -d"$duration" "$@" "$url")
     if grep -q 'Non-2xx or 3xx responses' <<<"$out"; then
         printf '%s\n' "$out" >&2
         die "$name: some responses were not 2xx"
     fi
     printf '%s %s %s %s\n' "$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")" \
-        "$(($(cpu_ticks "$pid") - node_before))" "$(($(cpu_ticks "$redis_pid") - redis_before))" \
+        "$(($(cpu_ticks "$pid") - node_before))" "$(($(cpu_ticks $store_redis) - redis_before))" \
         "$(awk '/requests in/ { print $1 }' <<<"$out")"
 }
 
 log "wrk -t$threads -c$connections -d$duration, $rounds rounds of live then session, per store"
 results=()
 for round in $(seq 1 "$rounds"); do
-    for store in memory redis; do
-        url=${node_url[$store]} token=${node_token[$store]} pid=${node_pid[$store]}
+    for store in "${stores[@]}"; do
+        url=${node_url[$store]} token=${node_token[$store]} pid=${node_pid[$store]} store_redis=${redis_pids[$store]:-}
         live=$(run_wrk "$store live" "$url/health/live")
-        printf 'round %d  %-6s GET /health/live  %10.0f requests/s\n' "$round" "$store" "${live%% *}"
+        printf 'round %d  %-7s GET /health/live  %10.0f requests/s\n' "$round" "$store" "${live%% *}"
         session=$(run_wrk "$store session" "$url/api/session" -H "Authorization: Bearer $token")
-        printf 'round %d  %-6s GET /api/session  %10.0f requests/s\n' "$round" "$store" "${session%% *}"
+        printf 'round %d  %-7s GET /api/session  %10.0f requests/s\n' "$round" "$store" "${session%% *}"
         results+=("$store $live $session")
     done
 done
@@ -127,13 +146,13 @@ for store, rows in runs.items():
     n = len(rows)
     live = sum(r[0] for r in rows) / n
     session = sum(r[4] for r in rows) / n
-    print(f"{store:6}  /health/live {live:8.0f}  /api/session {session:8.0f} requests/s "
+    print(f"{store:7}  /health/live {live:8.0f}  /api/session {session:8.0f} requests/s "
           f"(mean of {n})  ratio session/live: {session / live:.2f}")
     def cpu(offset):  # node and Redis CPU microseconds per request, over every round
         requests = sum(r[offset + 3] for r in rows)
         return (sum(r[offset + 1] for r in rows) * tick / requests, sum(r[offset + 2] for r in rows) * tick / requests)
     (live_node, _), (session_node, session_redis) = cpu(0), cpu(4)
-    print(f"{store:6}  CPU per request: /health/live {live_node:5.0f} us node; /api/session {session_node:5.0f} us node"
-          + (f" + {session_redis:.0f} us Redis" if store == "redis" else "")
+    print(f"{store:7}  CPU per request: /health/live {live_node:5.0f} us node; /api/session {session_node:5.0f} us node"
+          + (f" + {session_redis:.0f} us Redis" if store != "memory" else "")
           + f"  ratio live/session: {live_node / (session_node + session_redis):.2f}")
 '
