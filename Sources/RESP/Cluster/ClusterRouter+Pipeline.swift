@@ -31,15 +31,21 @@ extension ClusterRouter {
                 // Nothing of this group was sent: the router's retries may find the slots' new primary.
                 replies = nil
             }
+            // Once routing one command alone has used up its retries on an unreachable cluster,
+            // the others fail with it rather than each waiting through the same retries.
+            var unreachable: RedisClientError?
             for (position, index) in indices.enumerated() {
                 let outcome = replies.map { RedisConnection.outcome($0[position]) }
                 if let outcome, !Self.needsRouting(outcome) {
                     results[index] = outcome
+                } else if let unreachable {
+                    results[index] = .failure(unreachable)
                 } else {
                     do {
                         results[index] = .success(try await self.send(commands[index], timeout: timeout, on: loop))
                     } catch let error as RedisClientError {
                         results[index] = .failure(error)
+                        if case .connectionUnavailable = error { unreachable = error }
                     }
                 }
             }
