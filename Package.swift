@@ -86,6 +86,7 @@ let package = Package(
                 "RESP",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Scripts")],
@@ -216,7 +217,11 @@ let package = Package(
         ),
         .testTarget(
             name: "TesseraStoresTests",
-            dependencies: ["TesseraStores", "TesseraSSO"],
+            dependencies: [
+                "TesseraStores", "TesseraSSO",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
