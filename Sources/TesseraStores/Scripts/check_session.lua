@@ -34,24 +34,20 @@ if now - lastSeen >= tonumber(anonymous and ARGV[5] or ARGV[2]) then
   h[7] = ARGV[1]
 end
 
--- The value whose first pieces are `read` (as HMGET answered them, false when missing), with
--- the pieces that follow them when the last one read is there.
-local function joined(field, read)
-  local parts = {}
-  for _, piece in ipairs(read) do
-    if not piece then return table.concat(parts) end
-    parts[#parts + 1] = piece
-  end
-  local piece = redis.call('HGET', KEYS[1], field .. #parts)
+-- The pieces of `field` from the n-th on, up to the first one missing.
+local function rest(field, n)
+  local parts, piece = {}, redis.call('HGET', KEYS[1], field .. n)
   while piece do
     parts[#parts + 1] = piece
-    piece = redis.call('HGET', KEYS[1], field .. #parts)
+    n = n + 1
+    piece = redis.call('HGET', KEYS[1], field .. n)
   end
   return table.concat(parts)
 end
+local dn = h[10] and h[3] .. h[10] .. rest('dn', 2) or h[3]
+local ua = h[11] and h[5] .. h[11] .. (h[12] and h[12] .. rest('ua', 3) or '') or h[5]
 
-local reply = {'ok', h[1], h[2], joined('dn', {h[3], h[10]}), h[4], joined('ua', {h[5], h[11], h[12]}),
-  h[6], h[7], h[8], h[9]}
+local reply = {'ok', h[1], h[2], dn, h[4], ua, h[6], h[7], h[8], h[9]}
 if ARGV[6] ~= nil and ARGV[6] ~= '' and not anonymous then
   reply[11] = redis.call('HGETALL', ARGV[3] .. ARGV[6] .. h[1])
 end
