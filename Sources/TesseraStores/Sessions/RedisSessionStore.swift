@@ -10,7 +10,7 @@ import TesseraCore
 ///
 /// | key | type | holds |
 /// |---|---|---|
-/// | `<ns>:{u:<tag>}:s:<session id>` | hash | uid, dev, dn, ip, ua, c (created), ls (last seen), ax (absolute expiry), it (idle ms); the data: `d:<key>` per attribute, dc (their count), ds (bytes of their keys and values); TTL = time to expiry |
+/// | `<ns>:{u:<tag>}:s:<session id>` | hash | uid, dev, dn, ip, ua, c (created), ls (last seen), ax (absolute expiry), it (idle ms); dn1, dn2, … and ua1, ua2, …: the rest of a device name or user agent longer than 64 bytes; the data: `d:<key>` per attribute, dc (their count), ds (bytes of their keys and values); TTL = time to expiry |
 /// | `<ns>:{u:<tag>}:i:<user id>` | sorted set | the user's session ids scored by expiry |
 /// | `<ns>:{u:<tag>}:t:<session id>` | string | the reason an ended session was ended; TTL = absolute timeout |
 /// | `<ns>:{u:<tag>}:a:<user id>` | string | the account, kept by ``RedisAccountCache``; read with the check when `readsCachedAccounts` |
@@ -19,6 +19,9 @@ import TesseraCore
 /// own hash like a user's, so it moves to the user's slot at login in two calls (see
 /// ``SessionService/start(for:device:deviceName:ip:userAgent:takingDataFrom:)``).
 /// The session id is a SHA-256 prefix of the token, so a dump of Redis yields no token.
+/// Long values are cut into pieces of 64 bytes so that Redis keeps the hash as a compact
+/// listpack (`hash-max-listpack-value`); the scripts cut and join them, so this type never
+/// sees a piece (docs/sessions.md, "Long values in pieces").
 /// ```swift
 /// let store = RedisSessionStore(client: RedisClient(configuration: try RedisConfiguration(url: url)))
 /// ```

@@ -16,23 +16,32 @@ enum SessionStoreBackend: String, CaseIterable, CustomTestStringConvertible, Sen
 
     /// A fresh store; Redis stores get their own key namespace so tests run in parallel.
     func makeStore() throws -> (store: any SessionStore, close: @Sendable () async -> Void) {
-        switch self {
-        case .memory:
-            return (MemorySessionStore(), {})
-        case .redis:
-            let client = RedisClient(configuration: try RedisConfiguration(url: TestServers.requireRedisURL()))
-            return (RedisSessionStore(client: client, namespace: "test-\(SecureRandom.identifier(length: 10))"), { await client.close() })
-        case .redisCluster:
-            let client = RedisClient(configuration: try RedisConfiguration(url: TestServers.requireRedisClusterURL()))
-            return (RedisSessionStore(client: client, namespace: "test-\(SecureRandom.identifier(length: 10))"), { await client.close() })
-        case .redisSentinel:
-            let client = RedisClient(configuration: try RedisConfiguration(url: TestServers.requireRedisSentinelURL()))
-            return (RedisSessionStore(client: client, namespace: "test-\(SecureRandom.identifier(length: 10))"), { await client.close() })
-        }
+        guard self != .memory else { return (MemorySessionStore(), {}) }
+        let redis = try makeRedisStore()
+        return (redis.store, { await redis.client.close() })
+    }
+
+    /// A fresh Redis store with the client and namespace it uses, for tests that look at its keys.
+    func makeRedisStore() throws -> (store: RedisSessionStore, client: RedisClient, namespace: String) {
+        let url =
+            switch self {
+            case .memory: preconditionFailure("the memory store is no Redis server")
+            case .redis: try TestServers.requireRedisURL()
+            case .redisCluster: try TestServers.requireRedisClusterURL()
+            case .redisSentinel: try TestServers.requireRedisSentinelURL()
+            }
+        let client = RedisClient(configuration: try RedisConfiguration(url: url))
+        let namespace = "test-\(SecureRandom.identifier(length: 10))"
+        return (RedisSessionStore(client: client, namespace: namespace), client, namespace)
     }
 
     static var available: [SessionStoreBackend] {
-        [.memory] + (TestServers.redisEnabled ? [.redis] : []) + (TestServers.redisClusterEnabled ? [.redisCluster] : [])
+        [.memory] + redisServers
+    }
+
+    /// The backends that are Redis servers.
+    static var redisServers: [SessionStoreBackend] {
+        (TestServers.redisEnabled ? [.redis] : []) + (TestServers.redisClusterEnabled ? [.redisCluster] : [])
             + (TestServers.redisSentinelEnabled ? [.redisSentinel] : [])
     }
 }

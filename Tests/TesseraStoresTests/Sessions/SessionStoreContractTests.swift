@@ -61,6 +61,22 @@ import TesseraStores
     }
 
     @Test(arguments: SessionStoreBackend.available)
+    func aLongUserAgentAndDeviceNameComeBackByteForByte(_ backend: SessionStoreBackend) async throws {
+        let h = try harness(backend)
+        defer { Task { await h.close() } }
+        let owner = user()
+        let agent = LongSessionValues.userAgent, name = LongSessionValues.deviceName
+        #expect(agent.utf8.count == 200 && name.count == 100)
+        let started = try await h.service.start(for: owner, device: "web", deviceName: name, ip: "2001:db8::7", userAgent: agent)
+        guard case .active(let session) = try await h.state(started.token) else { Issue.record("not active"); return }
+        #expect(session.userAgent.map { Array($0.utf8) } == Array(agent.utf8))
+        #expect(session.deviceName.map { Array($0.utf8) } == Array(name.utf8))
+        let listed = try await h.service.sessions(of: owner)
+        #expect(listed.map { $0.userAgent.map { Array($0.utf8) } } == [Array(agent.utf8)])
+        #expect(listed.map { $0.deviceName.map { Array($0.utf8) } } == [Array(name.utf8)])
+    }
+
+    @Test(arguments: SessionStoreBackend.available)
     func noTokenIsNotLoggedInAndAForgedOneIsInvalid(_ backend: SessionStoreBackend) async throws {
         let h = try harness(backend)
         defer { Task { await h.close() } }
