@@ -28,6 +28,9 @@ public final class PostgresAccountStore: AccountStore {
     /// Migrations may rewrite large tables; they get longer than ordinary operations.
     static let migrationTimeout = Duration.seconds(300)
 
+    /// How long ``close()`` waits for the connection pool to stop.
+    static let closeTimeout = Duration.seconds(10)
+
     /// Connects, then applies any schema migrations this database has not had yet.
     ///
     /// - Parameters:
@@ -141,9 +144,18 @@ public final class PostgresAccountStore: AccountStore {
         }
     }
 
+    /// Stops the pool. A connection still leased to a query that never ends would keep
+    /// postgres-nio's shutdown waiting, so the store stops waiting after `closeTimeout`.
     public func close() async throws {
         runTask.cancel()
-        await runTask.value
+        do {
+            try await Deadline(timeout: Self.closeTimeout).run { [runTask] in await runTask.value }
+        } catch {
+            // Exceeded, or the caller was cancelled; either way the pool has been told to stop.
+            logger.warning(
+                "PostgreSQL connection pool did not stop in time; leaving it",
+                metadata: ["timeout": "\(Self.closeTimeout)"])
+        }
     }
 
     private func users(_ query: PostgresQuery) async throws -> [User] {
