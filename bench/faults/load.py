@@ -124,6 +124,9 @@ def check(args) -> int:
         for line in f:
             start, end, method, status, code = line.split()
             rows.append((float(start), float(end), method, int(status), code))
+    if not rows:
+        print("FAIL: the load log is empty")
+        return 1
     allowed = {int(s) for s in args.allow.split(",") if s}
     failures: list[str] = []
     before = [r for r in rows if r[1] < args.fault]
@@ -151,7 +154,12 @@ def check(args) -> int:
                 failures.append(f"a 503 without STORE_UNAVAILABLE: {code}")
                 break
             continue
-        failures.append(f"a {status} {code} at {r[0] - args.fault:+.2f} s from the fault")
+        began = f"{r[0] - args.fault:+.2f} s from the fault"
+        if status == 0:
+            failures.append(f"a request without an answer (refused, reset or over {TIMEOUT} s), "
+                            f"begun {began}, after {r[1] - r[0]:.2f} s")
+        else:
+            failures.append(f"a {status} {code} at {began}")
         break
     if args.expect_down:
         wrong = [r for r in during if r[3] != args.expect_down]
@@ -167,7 +175,9 @@ def check(args) -> int:
               f"({len(not_ok_after)} failed requests after it)")
         if last_failure - args.back > args.recover_within:
             failures.append(f"still failing {args.recover_within} s after the fault ended")
-    tail = [r for r in rows if r[0] >= rows[-1][0] - 1.0]
+    # The log is in the order requests ended; the last second is counted from the last start.
+    last_start = max(r[0] for r in rows)
+    tail = [r for r in rows if r[0] >= last_start - 1.0]
     if any(r[3] != 200 for r in tail):
         failures.append("the last second of load was not all 200")
     failed = [r for r in rows if r[3] != 200]
