@@ -113,6 +113,46 @@ import Testing
         }
     }
 
+    @Test(arguments: Backend.available)
+    func anSMSLoginVerifiesTheNumberOfAnExistingAccount(_ backend: Backend) async throws {
+        try await backend.node(Self.dev).test { client in
+            let phone = "+1555\(Int.random(in: 1_000_000...9_999_999))"
+            let username = "p\(UUID().uuidString.prefix(8).lowercased())"
+            let registered = try await client.call(
+                .post, "/api/accounts", json: #"{"username": "\#(username)", "password": "correct horse battery", "phone": "\#(phone)"}"#)
+            #expect(registered.status == .created)
+            #expect(registered["user.phoneVerified"] as? Bool == false)
+
+            #expect(try await client.askForCode("login", channel: "sms", to: phone).status == .accepted)
+            let code = try #require(try await client.newestMessage(to: phone).code)
+            let login = try await client.call(.post, "/api/login", json: #"{"method": "sms", "phone": "\#(phone)", "code": "\#(code)"}"#)
+            #expect(login.status == .ok)
+            #expect(login["user.username"] as? String == username)
+            #expect(login["user.phoneVerified"] as? Bool == true)
+            // Stored, not only answered: a password login reads the account again.
+            #expect(try await client.login(username)["user.phoneVerified"] as? Bool == true)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aPasswordResetBySMSVerifiesTheNumber(_ backend: Backend) async throws {
+        try await backend.node(Self.dev).test { client in
+            let phone = "+1555\(Int.random(in: 1_000_000...9_999_999))"
+            let username = "r\(UUID().uuidString.prefix(8).lowercased())"
+            let registered = try await client.call(
+                .post, "/api/accounts", json: #"{"username": "\#(username)", "password": "correct horse battery", "phone": "\#(phone)"}"#)
+            #expect(registered["user.phoneVerified"] as? Bool == false)
+
+            #expect(try await client.askForCode("reset", channel: "sms", to: phone).status == .accepted)
+            let code = try #require(try await client.newestMessage(to: phone).code)
+            let reset = try await client.call(
+                .post, "/api/password/reset", json: #"{"login": "\#(phone)", "code": "\#(code)", "newPassword": "a brand new passphrase"}"#)
+            #expect(reset.status == .noContent)
+            let login = try await client.login(username, password: "a brand new passphrase")
+            #expect(login["user.phoneVerified"] as? Bool == true)
+        }
+    }
+
     @Test func withoutSMSRegistrationAnUnknownNumberGetsANoticeAndNoCode() async throws {
         try await TestNode(["dev": .flag(true), "sms-auto-register": .flag(false)]).test { client in
             let phone = "+1555\(Int.random(in: 1_000_000...9_999_999))"

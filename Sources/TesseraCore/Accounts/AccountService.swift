@@ -117,12 +117,21 @@ public struct AccountService: Sendable {
         guard try await storeCall({ try await store.setPasswordHash(hash, for: user.id) }) else { throw TesseraError.notFound }
     }
 
-    /// Marks the account's e-mail address verified; returns the account as it now is.
-    public func markEmailVerified(_ user: User) async throws -> User {
-        if user.emailVerified { return user }
-        guard try await storeCall({ try await store.setEmailVerified(true, for: user.id) }) else { throw TesseraError.notFound }
+    /// Marks the account's e-mail address or phone number verified, after a code sent there
+    /// was redeemed; returns the account as it now is.
+    public func markVerified(_ address: ContactAddress, of user: User) async throws -> User {
         var verified = user
-        verified.emailVerified = true
+        switch address {
+        case .email:
+            if user.emailVerified { return user }
+            verified.emailVerified = true
+        case .phone:
+            if user.phoneVerified { return user }
+            verified.phoneVerified = true
+        }
+        guard try await storeCall({ try await store.setVerified(address, true, for: user.id) }) else {
+            throw TesseraError.notFound
+        }
         return verified
     }
 

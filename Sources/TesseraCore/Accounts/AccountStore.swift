@@ -24,8 +24,9 @@ public protocol AccountStore: Sendable {
     func setRoles(_ roles: [String], for userID: String) async throws -> User?
     /// Returns false when the account does not exist.
     @discardableResult func setStatus(_ status: AccountStatus, for userID: String) async throws -> Bool
+    /// Marks the account's e-mail address or phone number verified or not.
     /// Returns false when the account does not exist.
-    @discardableResult func setEmailVerified(_ verified: Bool, for userID: String) async throws -> Bool
+    @discardableResult func setVerified(_ address: ContactAddress, _ verified: Bool, for userID: String) async throws -> Bool
     /// Checks that the store answers; throws ``AccountStoreError/unavailable(_:)`` otherwise.
     func ping() async throws
     func close() async throws
@@ -33,6 +34,20 @@ public protocol AccountStore: Sendable {
 
 public enum AccountField: String, Sendable, Equatable {
     case username, email, phone
+}
+
+/// An address of an account that a code sent to it can prove.
+public enum ContactAddress: String, Sendable, Equatable {
+    case email, phone
+
+    /// The kind of address `identifier` is, or nil for an id or a username.
+    public init?(_ identifier: AccountIdentifier) {
+        switch identifier {
+        case .email: self = .email
+        case .phone: self = .phone
+        case .id, .username: return nil
+        }
+    }
 }
 
 public enum AccountStoreError: Error, Equatable {

@@ -56,9 +56,10 @@ struct AccountRoutes {
         let input = try await JSONRequest.decode(PasswordReset.self, from: request, context: context)
         let identifier = AccountInput.identifier(forLogin: input.login)
         let destination: String
+        let proven: ContactAddress
         switch identifier {
-        case .email(let address): destination = address
-        case .phone(let number): destination = number
+        case .email(let address): (destination, proven) = (address, .email)
+        case .phone(let number): (destination, proven) = (number, .phone)
         default: throw APIError.invalidInput("'login' must be the e-mail address or phone number the code was sent to.", field: "login")
         }
         guard input.newPassword.utf8.count <= 1024 else {
@@ -76,7 +77,7 @@ struct AccountRoutes {
         try await services.accounts.resetPassword(of: user, to: input.newPassword)
         let ended = try await services.sessions.endAll(of: user.id, reason: .kickedOut)
         services.metrics.sessionsEnded(.kickedOut, count: ended.count)
-        if case .email = identifier { _ = try await services.accounts.markEmailVerified(user) }
+        _ = try await services.accounts.markVerified(proven, of: user)
         try await services.loginThrottle.recordSuccess(for: destination)
         context.logger.info("password reset", metadata: ["user": "\(user.id)", "sessionsEnded": "\(ended.count)"])
         return JSONResponse.noContent()

@@ -124,7 +124,7 @@ struct SessionRoutes {
     }
 
     /// A login code check under the same back-off as passwords, per destination. The code
-    /// proves the address: an e-mail login verifies it, and an SMS login with an unknown
+    /// proves the address: the login marks it verified, and an SMS login with an unknown
     /// number registers it when that is enabled. `session` is the live session the request
     /// presented, for a code bound to the session that asked for it.
     private func authenticate(code: String, sentTo identifier: AccountIdentifier, destination: String, session: String?) async throws -> User {
@@ -149,7 +149,7 @@ struct SessionRoutes {
             services.metrics.login("account_disabled")
             throw TesseraError.accountDisabled
         }
-        if case .email = identifier { user = try await services.accounts.markEmailVerified(user) }
+        if let address = ContactAddress(identifier) { user = try await services.accounts.markVerified(address, of: user) }
         try await services.loginThrottle.recordSuccess(for: destination)
         return user
     }

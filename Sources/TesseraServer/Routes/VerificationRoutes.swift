@@ -19,7 +19,7 @@ struct VerificationRoutes {
         guard try await services.codes.redeem(.verify, to: email, code: input.code, from: services.codeBinding(request)),
               let user = try await services.accounts.find(.email(email))
         else { throw TesseraError.codeInvalid }
-        let verified = try await services.accounts.markEmailVerified(user)
+        let verified = try await services.accounts.markVerified(.email, of: user)
         context.logger.info("e-mail verified by code", metadata: ["user": "\(user.id)"])
         return JSONResponse.make(UserEnvelope(user: UserView(user: verified)))
     }
@@ -38,7 +38,7 @@ struct VerificationRoutes {
         }
         if let target = try await services.codes.redeemLink(token),
            let user = try await services.accounts.find(.id(target.userID)), user.email == target.email {
-            _ = try await services.accounts.markEmailVerified(user)
+            _ = try await services.accounts.markVerified(.email, of: user)
             context.logger.info("e-mail verified by link", metadata: ["user": "\(user.id)"])
             let text = HTMLPage.escape(strings["verify_ok_text"] ?? "").replacingOccurrences(of: "{email}", with: HTMLPage.escape(target.email))
             return answer(strings["verify_ok_title"] ?? "", "<p role=\"status\">\(text)</p>\n<p><a href=\"/login\">\(HTMLPage.escape(strings["nav_login"] ?? ""))</a></p>\n", .ok)

@@ -16,6 +16,14 @@ struct AccountRow {
         status, disabled_until, disabled_reason, created_at, updated_at
         """
 
+    /// The column that says whether `address` is verified; a fixed name, safe in SQL text.
+    static func verifiedColumn(_ address: ContactAddress) -> String {
+        switch address {
+        case .email: "email_verified"
+        case .phone: "phone_verified"
+        }
+    }
+
     var id: String
     var username: String?
     var email: String?

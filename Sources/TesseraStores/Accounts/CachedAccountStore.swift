@@ -54,8 +54,8 @@ public final class CachedAccountStore: AccountStore {
         try await writing(userID) { try await upstream.setStatus(status, for: userID) }
     }
 
-    public func setEmailVerified(_ verified: Bool, for userID: String) async throws -> Bool {
-        try await writing(userID) { try await upstream.setEmailVerified(verified, for: userID) }
+    public func setVerified(_ address: ContactAddress, _ verified: Bool, for userID: String) async throws -> Bool {
+        try await writing(userID) { try await upstream.setVerified(address, verified, for: userID) }
     }
 
     public func ping() async throws {

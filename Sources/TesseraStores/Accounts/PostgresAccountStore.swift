@@ -130,10 +130,10 @@ public final class PostgresAccountStore: AccountStore {
     }
 
     @discardableResult
-    public func setEmailVerified(_ verified: Bool, for userID: String) async throws -> Bool {
+    public func setVerified(_ address: ContactAddress, _ verified: Bool, for userID: String) async throws -> Bool {
         try await updated(
             """
-            UPDATE users SET email_verified = \(verified), updated_at = \(Timestamp.now())
+            UPDATE users SET \(unescaped: AccountRow.verifiedColumn(address)) = \(verified), updated_at = \(Timestamp.now())
             WHERE id = \(userID) RETURNING id
             """)
     }

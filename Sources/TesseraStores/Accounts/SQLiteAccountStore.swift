@@ -111,8 +111,8 @@ public final class SQLiteAccountStore: AccountStore {
     }
 
     @discardableResult
-    public func setEmailVerified(_ verified: Bool, for userID: String) async throws -> Bool {
-        try await update("email_verified = ?", [.integer(verified ? 1 : 0)], userID: userID)
+    public func setVerified(_ address: ContactAddress, _ verified: Bool, for userID: String) async throws -> Bool {
+        try await update("\(AccountRow.verifiedColumn(address)) = ?", [.integer(verified ? 1 : 0)], userID: userID)
     }
 
     public func ping() async throws {

@@ -173,25 +173,34 @@ struct AccountStoreContractTests {
         }
     }
 
-    @Test("password hash and e-mail verification can be changed", arguments: AccountStoreBackend.available)
+    @Test("password hash and e-mail and phone verification can be changed", arguments: AccountStoreBackend.available)
     func passwordAndVerification(backend: AccountStoreBackend) async throws {
         try await backend.withStore { store async throws in
             let tag = UniqueTag()
             let user = try await store.create(
                 NewAccount(
                     username: "pw-\(tag.value)", email: "pw.\(tag.value)@example.com",
-                    passwordHash: "$md5x2$1a2b3c4d$00"))
-            #expect(!user.emailVerified)
+                    phone: "+44\(tag.digits)", passwordHash: "$md5x2$1a2b3c4d$00"))
+            #expect(!user.emailVerified && !user.phoneVerified)
 
             #expect(try await store.setPasswordHash("$scrypt$ln=16,r=8,p=2$new$hash", for: user.id))
-            #expect(try await store.setEmailVerified(true, for: user.id))
+            #expect(try await store.setVerified(.email, true, for: user.id))
             let changed = try #require(try await store.find(.id(user.id)))
             #expect(changed.passwordHash == "$scrypt$ln=16,r=8,p=2$new$hash")
             #expect(changed.emailVerified)
             #expect(changed.updatedAt >= user.updatedAt)
 
-            #expect(try await store.setEmailVerified(false, for: user.id))
-            #expect(try await store.find(.id(user.id))?.emailVerified == false)
+            #expect(changed.phoneVerified == false)
+
+            #expect(try await store.setVerified(.phone, true, for: user.id))
+            let phoneToo = try #require(try await store.find(.id(user.id)))
+            #expect(phoneToo.phoneVerified && phoneToo.emailVerified)
+
+            #expect(try await store.setVerified(.email, false, for: user.id))
+            let emailUnset = try #require(try await store.find(.id(user.id)))
+            #expect(!emailUnset.emailVerified && emailUnset.phoneVerified)
+            #expect(try await store.setVerified(.phone, false, for: user.id))
+            #expect(try await store.find(.phone("+44\(tag.digits)"))?.phoneVerified == false)
         }
     }
 
@@ -234,7 +243,8 @@ struct AccountStoreContractTests {
             #expect(try await store.setPasswordHash("hash", for: missing) == false)
             #expect(try await store.setRoles(["admin"], for: missing) == nil)
             #expect(try await store.setStatus(.disabled(until: nil, reason: nil), for: missing) == false)
-            #expect(try await store.setEmailVerified(true, for: missing) == false)
+            #expect(try await store.setVerified(.email, true, for: missing) == false)
+            #expect(try await store.setVerified(.phone, true, for: missing) == false)
         }
     }
 
