@@ -183,10 +183,21 @@ let package = Package(
             path: "Examples/SellerConsole/Sources/SellerConsole",
             swiftSettings: swiftSettings
         ),
+        // Throwaway redis-server processes for the test targets that need one of their own.
+        .target(
+            name: "RedisTestServers",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/RedisTestServers",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "RESPTests",
             dependencies: [
                 "RESP",
+                "RedisTestServers",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
@@ -218,7 +229,7 @@ let package = Package(
         .testTarget(
             name: "TesseraStoresTests",
             dependencies: [
-                "TesseraStores", "TesseraSSO",
+                "TesseraStores", "TesseraSSO", "RESP", "RedisTestServers",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

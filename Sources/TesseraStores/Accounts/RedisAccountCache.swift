@@ -40,8 +40,10 @@ public struct RedisAccountCache: AccountCache {
         _ = try await client.run(Self.keepScript, keys: [key(user.id)], arguments: arguments, unavailable: AccountStoreError.unavailable)
     }
 
+    /// Acknowledged by a replica where there is one: a delete lost in a failover would bring
+    /// back an entry from before a ban or a role taken away, for the rest of its lifetime.
     public func forget(_ id: String) async throws {
-        _ = try await send(RedisCommand(["DEL", key(id)]))
+        _ = try await client.sendAcknowledged(RedisCommand(["DEL", key(id)]), unavailable: AccountStoreError.unavailable)
     }
 
     private func key(_ id: String) -> String { keys.prefix(tokens.tag(forUserID: id)) + RedisUserKeys.accountInfix + id }

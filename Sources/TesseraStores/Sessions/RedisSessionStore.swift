@@ -198,23 +198,11 @@ public struct RedisSessionStore: SessionStore {
         try await translatingErrors { try await client.run(script, keys: keys, arguments: arguments) }
     }
 
-    /// How long a revocation (logout, kick-out, replacement at login, disable) waits for a replica
-    /// to confirm it; see ``runAcknowledged(_:keys:arguments:)``.
-    static let replicaAcknowledgementTimeout = Duration.seconds(1)
-
-    /// Runs a script that ends sessions, and reports it done only once a replica has its writes
-    /// (`WAIT 1`), so that a failover right after cannot promote a replica that would accept the
-    /// revoked tokens again. A primary without replicas (a lone Redis) has nobody to wait for; a
-    /// primary whose replicas do not answer in time makes the store unavailable (503), since the
-    /// revocation could still be lost.
+    /// Runs a script that ends sessions (logout, kick-out, replacement at login, disable) and
+    /// reports it done only once a replica has its writes, so that a promoted replica never
+    /// accepts the revoked tokens again (see `RedisClient.runAcknowledged`).
     private func runAcknowledged(_ script: RedisScript, keys: [String], arguments: [String]) async throws -> RESPValue {
-        let (reply, acknowledgements) = try await translatingErrors {
-            try await client.run(script, keys: keys, arguments: arguments, acknowledgedBy: 1, within: Self.replicaAcknowledgementTimeout)
-        }
-        if let acknowledgements, acknowledgements < 1 {
-            throw SessionStoreError.unavailable("no replica acknowledged the write within \(Self.replicaAcknowledgementTimeout)")
-        }
-        return reply
+        try await client.runAcknowledged(script, keys: keys, arguments: arguments, unavailable: SessionStoreError.unavailable)
     }
 
     private func translatingErrors<Result>(_ body: () async throws -> Result) async throws -> Result {

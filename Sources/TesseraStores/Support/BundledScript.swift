@@ -37,4 +37,42 @@ extension RedisClient {
             throw unavailable(error.description)
         }
     }
+
+    /// How long a revocation waits for a replica to confirm it.
+    static let replicaAcknowledgementTimeout = Duration.seconds(1)
+
+    /// Runs a script that revokes something (a session, a cached account), and returns only
+    /// once a replica has its writes (`WAIT 1`), so that a failover right after cannot promote
+    /// a replica that would bring the revoked thing back. A primary without replicas (a lone
+    /// Redis) has nobody to wait for; a primary whose replicas do not answer in time is
+    /// `unavailable`, since the revocation could still be lost.
+    func runAcknowledged(
+        _ script: RedisScript, keys: [String], arguments: [String], unavailable: (String) -> any Error
+    ) async throws -> RESPValue {
+        try await acknowledged(unavailable) {
+            try await run(script, keys: keys, arguments: arguments, acknowledgedBy: 1, within: Self.replicaAcknowledgementTimeout)
+        }
+    }
+
+    /// One command, acknowledged as ``runAcknowledged(_:keys:arguments:unavailable:)`` is.
+    func sendAcknowledged(_ command: RedisCommand, unavailable: (String) -> any Error) async throws -> RESPValue {
+        try await acknowledged(unavailable) {
+            try await send(command, acknowledgedBy: 1, within: Self.replicaAcknowledgementTimeout)
+        }
+    }
+
+    private func acknowledged(
+        _ unavailable: (String) -> any Error, _ write: () async throws -> (reply: RESPValue, acknowledgements: Int?)
+    ) async throws -> RESPValue {
+        let (reply, acknowledgements): (RESPValue, Int?)
+        do {
+            (reply, acknowledgements) = try await write()
+        } catch let error as RedisClientError {
+            throw unavailable(error.description)
+        }
+        if let acknowledgements, acknowledgements < 1 {
+            throw unavailable("no replica acknowledged the write within \(Self.replicaAcknowledgementTimeout)")
+        }
+        return reply
+    }
 }

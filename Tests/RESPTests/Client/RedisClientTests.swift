@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import RedisTestServers
 import Testing
 
 @testable import RESP

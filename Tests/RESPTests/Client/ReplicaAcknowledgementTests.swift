@@ -1,4 +1,5 @@
 import NIOCore
+import RedisTestServers
 import Testing
 
 @testable import RESP
@@ -32,7 +33,7 @@ struct ReplicaAcknowledgementTests {
         try await withRedisServer { primary in
             try await withRedisServer(["replicaof 127.0.0.1 \(primary.port)"]) { replica in
                 try await withClient(try RedisConfiguration(url: primary.url)) { client in
-                    try await waitForReplica(client)
+                    try await waitForReplicaOnline { try await client.send("INFO", "replication").string ?? "" }
                     let revoke = RedisScript("return redis.call('DEL', KEYS[1])")
                     try await client.send("SET", "session", "live")
                     let (reply, acknowledgements) = try await client.run(
@@ -61,14 +62,4 @@ struct ReplicaAcknowledgementTests {
             }
         }
     }
-}
-
-/// Waits (up to 10 s) until the primary reports a connected replica that finished its sync.
-private func waitForReplica(_ client: RedisClient) async throws {
-    for _ in 0..<200 {
-        let info = try await client.send("INFO", "replication").string ?? ""
-        if RedisClient.connectedReplicas(.bulk(info)) > 0, info.contains("state=online") { return }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    Issue.record("the replica never came online")
 }

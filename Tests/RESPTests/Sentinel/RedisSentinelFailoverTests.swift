@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import RedisTestServers
 import Testing
 
 @testable import RESP

@@ -1,5 +1,6 @@
 import Foundation
 import NIOPosix
+import RedisTestServers
 
 @testable import RESP
 

@@ -1,4 +1,5 @@
 import Foundation
+import RedisTestServers
 
 /// The redis-server speaking TLS only that scripts/test starts, named by
 /// `TESSERA_TEST_REDIS_TLS_URL` (`rediss://127.0.0.1:<port>?ca_file=<its throwaway CA>`).

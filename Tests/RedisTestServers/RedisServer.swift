@@ -9,31 +9,32 @@ import Darwin
 #endif
 
 /// A throwaway redis-server on 127.0.0.1, in its own process group and folder; with `sentinel`,
-/// a Redis Sentinel (the same binary, run with `--sentinel`).
-final class RedisServer {
+/// a Redis Sentinel (the same binary, run with `--sentinel`). Shared by the test targets that
+/// need a server of their own (a replica to stop, a primary to crash).
+public final class RedisServer {
     /// redis-server on PATH, if installed.
-    static let executable: String? = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/usr/local/bin")
+    public static let executable: String? = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/usr/local/bin")
         .split(separator: ":")
         .map { "\($0)/redis-server" }
         .first { FileManager.default.isExecutableFile(atPath: $0) }
 
     /// CI runs must not skip: a missing server is a failure there.
-    static let isRequired = ["CI", "TESSERA_REQUIRE_SERVERS"].contains { ProcessInfo.processInfo.environment[$0] != nil }
+    public static let isRequired = ["CI", "TESSERA_REQUIRE_SERVERS"].contains { ProcessInfo.processInfo.environment[$0] != nil }
 
-    static let shouldRun = executable != nil || isRequired
+    public static let shouldRun = executable != nil || isRequired
 
-    private(set) var port: Int
-    let directory: URL
+    public private(set) var port: Int
+    public let directory: URL
     private let directives: [String]
     private let sentinel: Bool
     private var processGroup: pid_t = 0
 
-    var url: String { "redis://127.0.0.1:\(self.port)" }
+    public var url: String { "redis://127.0.0.1:\(self.port)" }
     private var configurationFile: String { self.directory.appendingPathComponent("redis.conf").path }
     private var logFile: String { self.directory.appendingPathComponent("redis.log").path }
 
     /// Starts a server with `directives` added to its configuration and waits until it is ready.
-    static func start(_ directives: [String] = [], sentinel: Bool = false) async throws -> RedisServer {
+    public static func start(_ directives: [String] = [], sentinel: Bool = false) async throws -> RedisServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("resp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let server = RedisServer(directory: directory, directives: directives, sentinel: sentinel)
@@ -56,7 +57,7 @@ final class RedisServer {
     }
 
     /// Kills the server's process group with SIGKILL, as a crash would, and waits for it to exit.
-    func crash() {
+    public func crash() {
         guard self.processGroup > 0 else { return }
         _ = kill(-self.processGroup, SIGKILL)
         var status: Int32 = 0
@@ -65,14 +66,26 @@ final class RedisServer {
     }
 
     /// Starts the server again on the same port and folder.
-    func restart() async throws {
+    public func restart() async throws {
         self.crash()
         guard try await self.launch() else {
             throw ServerUnavailable("redis-server could not listen on port \(self.port) again:\n\(self.log)")
         }
     }
 
-    func stop() {
+    /// Stops the server with SIGSTOP: it keeps its connections and answers nothing, as a
+    /// machine that hangs would, until ``resume()``.
+    public func suspend() {
+        guard self.processGroup > 0 else { return }
+        _ = kill(-self.processGroup, SIGSTOP)
+    }
+
+    public func resume() {
+        guard self.processGroup > 0 else { return }
+        _ = kill(-self.processGroup, SIGCONT)
+    }
+
+    public func stop() {
         self.crash()
         try? FileManager.default.removeItem(at: self.directory)
     }
@@ -146,13 +159,13 @@ final class RedisServer {
     }
 }
 
-struct ServerUnavailable: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct ServerUnavailable: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
 
 /// Runs `body` against a fresh server, stopping the server however `body` ends.
-func withRedisServer(_ directives: [String] = [], _ body: (RedisServer) async throws -> Void) async throws {
+public func withRedisServer(_ directives: [String] = [], _ body: (RedisServer) async throws -> Void) async throws {
     let server = try await RedisServer.start(directives)
     defer { server.stop() }
     try await body(server)
@@ -160,13 +173,25 @@ func withRedisServer(_ directives: [String] = [], _ body: (RedisServer) async th
 
 /// The Redis Cluster that scripts/test starts (three primaries, three replicas), named by
 /// `TESSERA_TEST_REDIS_CLUSTER_URL`; there is no cluster to start from a test of its own.
-enum RedisClusterServers {
-    static let url = ProcessInfo.processInfo.environment["TESSERA_TEST_REDIS_CLUSTER_URL"]
+public enum RedisClusterServers {
+    public static let url = ProcessInfo.processInfo.environment["TESSERA_TEST_REDIS_CLUSTER_URL"]
 
-    static let shouldRun = url != nil || RedisServer.isRequired
+    public static let shouldRun = url != nil || RedisServer.isRequired
 
-    static func requireURL() throws -> String {
+    public static func requireURL() throws -> String {
         guard let url else { throw ServerUnavailable("TESSERA_TEST_REDIS_CLUSTER_URL is not set but servers are required") }
         return url
     }
+}
+
+/// Waits (up to 10 s) until `replicationInfo` (a primary's `INFO replication`, asked through
+/// whichever client the caller has) shows a connected replica that finished its sync.
+public func waitForReplicaOnline(_ replicationInfo: () async throws -> String) async throws {
+    for _ in 0..<200 {
+        let info = try await replicationInfo()
+        let connected = info.split(whereSeparator: \.isNewline).contains { $0.hasPrefix("connected_slaves:") && !$0.hasSuffix(":0") }
+        if connected, info.contains("state=online") { return }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    throw ServerUnavailable("the replica never came online")
 }
