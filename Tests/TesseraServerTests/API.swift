@@ -41,9 +41,11 @@ extension TestClientProtocol {
     }
 
     @discardableResult
-    func register(_ username: String, password: String = "correct horse battery", email: String? = nil) async throws -> Reply {
+    func register(_ username: String, password: String = "correct horse battery", email: String? = nil, phone: String? = nil) async throws -> Reply {
         let emailField = email.map { #", "email": "\#($0)""# } ?? ""
-        let reply = try await call(.post, "/api/accounts", json: #"{"username": "\#(username)", "password": "\#(password)"\#(emailField)}"#)
+        let phoneField = phone.map { #", "phone": "\#($0)""# } ?? ""
+        let reply = try await call(
+            .post, "/api/accounts", json: #"{"username": "\#(username)", "password": "\#(password)"\#(emailField)\#(phoneField)}"#)
         return reply
     }
 

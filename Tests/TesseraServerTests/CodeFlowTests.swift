@@ -113,18 +113,21 @@ import Testing
         }
     }
 
+    /// A new account with a password and a phone number, the number not yet verified.
+    func registerWithUnverifiedPhone(_ client: some TestClientProtocol) async throws -> (username: String, phone: String) {
+        let phone = "+1555\(Int.random(in: 1_000_000...9_999_999))"
+        let username = "p\(UUID().uuidString.prefix(8).lowercased())"
+        let registered = try await client.register(username, phone: phone)
+        #expect(registered.status == .created)
+        #expect(registered["user.phoneVerified"] as? Bool == false)
+        return (username, phone)
+    }
+
     @Test(arguments: Backend.available)
     func anSMSLoginVerifiesTheNumberOfAnExistingAccount(_ backend: Backend) async throws {
         try await backend.node(Self.dev).test { client in
-            let phone = "+1555\(Int.random(in: 1_000_000...9_999_999))"
-            let username = "p\(UUID().uuidString.prefix(8).lowercased())"
-            let registered = try await client.call(
-                .post, "/api/accounts", json: #"{"username": "\#(username)", "password": "correct horse battery", "phone": "\#(phone)"}"#)
-            #expect(registered.status == .created)
-            #expect(registered["user.phoneVerified"] as? Bool == false)
-
-            #expect(try await client.askForCode("login", channel: "sms", to: phone).status == .accepted)
-            let code = try #require(try await client.newestMessage(to: phone).code)
+            let (username, phone) = try await registerWithUnverifiedPhone(client)
+            let code = try await client.smsCode("login", to: phone)
             let login = try await client.call(.post, "/api/login", json: #"{"method": "sms", "phone": "\#(phone)", "code": "\#(code)"}"#)
             #expect(login.status == .ok)
             #expect(login["user.username"] as? String == username)
@@ -137,14 +140,8 @@ import Testing
     @Test(arguments: Backend.available)
     func aPasswordResetBySMSVerifiesTheNumber(_ backend: Backend) async throws {
         try await backend.node(Self.dev).test { client in
-            let phone = "+1555\(Int.random(in: 1_000_000...9_999_999))"
-            let username = "r\(UUID().uuidString.prefix(8).lowercased())"
-            let registered = try await client.call(
-                .post, "/api/accounts", json: #"{"username": "\#(username)", "password": "correct horse battery", "phone": "\#(phone)"}"#)
-            #expect(registered["user.phoneVerified"] as? Bool == false)
-
-            #expect(try await client.askForCode("reset", channel: "sms", to: phone).status == .accepted)
-            let code = try #require(try await client.newestMessage(to: phone).code)
+            let (username, phone) = try await registerWithUnverifiedPhone(client)
+            let code = try await client.smsCode("reset", to: phone)
             let reset = try await client.call(
                 .post, "/api/password/reset", json: #"{"login": "\#(phone)", "code": "\#(code)", "newPassword": "a brand new passphrase"}"#)
             #expect(reset.status == .noContent)

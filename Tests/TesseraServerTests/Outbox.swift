@@ -44,6 +44,12 @@ extension TestClientProtocol {
         try await call(.post, "/api/codes", json: #"{"channel": "\#(channel)", "to": "\#(destination)", "purpose": "\#(purpose)"}"#)
     }
 
+    /// Asks for a code by SMS and returns it from the outbox.
+    func smsCode(_ purpose: String, to phone: String) async throws -> String {
+        #expect(try await askForCode(purpose, channel: "sms", to: phone).status == .accepted)
+        return try #require(try await newestMessage(to: phone).code)
+    }
+
     func codeLogin(email: String, code: String) async throws -> Reply {
         try await call(.post, "/api/login", json: #"{"method": "email", "email": "\#(email)", "code": "\#(code)"}"#)
     }
