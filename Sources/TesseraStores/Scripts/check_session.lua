@@ -9,10 +9,9 @@
 -- Returns {"ok", uid, dev, dn, ip, ua, created, lastSeen, absoluteExpiry, idle[, account]}
 --      or {"gone", reason}.
 -- An anonymous session has an empty uid, no index entry and no account.
--- The device name and the user agent are kept in pieces of 64 bytes (see create_session.lua):
--- the first two of the name and three of the agent are read with the rest of the session,
--- further ones only when the last of those is there. A session written before pieces
--- existed has the whole value in "dn" or "ua" and no further pieces, and reads the same.
+-- The device name and the user agent are kept in pieces (see value_pieces.lua): the first two
+-- of the name and three of the agent are read with the rest of the session.
+-- include: value_pieces
 local h = redis.call('HMGET', KEYS[1], 'uid', 'dev', 'dn', 'ip', 'ua', 'c', 'ls', 'ax', 'it', 'dn1', 'ua1', 'ua2')
 if not h[1] then
   return {'gone', redis.call('GET', KEYS[2]) or 'SESSION_EXPIRED'}
@@ -34,18 +33,8 @@ if now - lastSeen >= tonumber(anonymous and ARGV[5] or ARGV[2]) then
   h[7] = ARGV[1]
 end
 
--- The pieces of `field` from the n-th on, up to the first one missing.
-local function rest(field, n)
-  local parts, piece = {}, redis.call('HGET', KEYS[1], field .. n)
-  while piece do
-    parts[#parts + 1] = piece
-    n = n + 1
-    piece = redis.call('HGET', KEYS[1], field .. n)
-  end
-  return table.concat(parts)
-end
-local dn = h[10] and h[3] .. h[10] .. rest('dn', 2) or h[3]
-local ua = h[11] and h[5] .. h[11] .. (h[12] and h[12] .. rest('ua', 3) or '') or h[5]
+local dn = joined(KEYS[1], 'dn', {h[3], h[10]}, 2)
+local ua = joined(KEYS[1], 'ua', {h[5], h[11], h[12]}, 3)
 
 local reply = {'ok', h[1], h[2], dn, h[4], ua, h[6], h[7], h[8], h[9]}
 if ARGV[6] ~= nil and ARGV[6] ~= '' and not anonymous then

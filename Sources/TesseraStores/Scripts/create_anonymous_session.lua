@@ -4,18 +4,10 @@
 -- ARGV[3]  user agent ("" for none)
 -- ARGV[4]  idle timeout (ms)     ARGV[5]  absolute timeout (ms)
 -- Returns "ok". One script so the hash never exists without its TTL.
--- The user agent is written in pieces of at most 64 bytes, "ua", "ua1", …, as
--- create_session.lua writes it, so that the hash stays a listpack.
+-- The user agent is written in pieces (see value_pieces.lua).
+-- include: value_pieces
 local now = tonumber(ARGV[1])
 local idle, absolute = tonumber(ARGV[4]), tonumber(ARGV[5])
-
--- Appends field, value to `fields`, the value cut into pieces of 64 bytes.
-local function pieces(fields, field, value)
-  for i = 0, math.max(math.ceil(#value / 64), 1) - 1 do
-    table.insert(fields, i == 0 and field or field .. i)
-    table.insert(fields, string.sub(value, i * 64 + 1, (i + 1) * 64))
-  end
-end
 
 local fields = {'uid', '', 'dev', 'web', 'dn', '', 'ip', ARGV[2],
   'c', ARGV[1], 'ls', ARGV[1], 'it', ARGV[4], 'ax', string.format('%.0f', now + absolute)}

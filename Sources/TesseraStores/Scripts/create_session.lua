@@ -10,9 +10,8 @@
 -- ARGV[12] "1" for one session per device type
 -- ARGV[13] "replace" or "reject" ARGV[14] tombstone lifetime (ms)
 -- Returns {"ok", replaced id, ...} or {"limit"}.
--- The device name and the user agent are written in pieces of at most 64 bytes, "dn", "dn1",
--- "dn2", … and "ua", "ua1", …: Redis keeps a hash compact (a listpack) only while every value
--- fits hash-max-listpack-value (64 bytes by default), and a browser's user agent does not.
+-- The device name and the user agent are written in pieces (see value_pieces.lua).
+-- include: value_pieces
 local now = tonumber(ARGV[1])
 local prefix = ARGV[2]
 local idle, absolute = tonumber(ARGV[9]), tonumber(ARGV[10])
@@ -56,14 +55,6 @@ for _, id in ipairs(victims) do
   redis.call('DEL', prefix .. 's:' .. id)
   redis.call('SET', prefix .. 't:' .. id, 'REPLACED', 'PX', ARGV[14])
   redis.call('ZREM', KEYS[1], id)
-end
-
--- Appends field, value to `fields`, the value cut into pieces of 64 bytes (see above).
-local function pieces(fields, field, value)
-  for i = 0, math.max(math.ceil(#value / 64), 1) - 1 do
-    table.insert(fields, i == 0 and field or field .. i)
-    table.insert(fields, string.sub(value, i * 64 + 1, (i + 1) * 64))
-  end
 end
 
 local lifetime = math.min(idle, absolute)

@@ -4,15 +4,36 @@ import RESP
 /// The Lua scripts that ship in this module's `Scripts` folder, each loaded once by the
 /// store that runs it (the header comment of each file states its keys, arguments and reply).
 ///
+/// Redis scripts cannot load one another, so helpers several scripts share live in a file of
+/// their own, and a script names it in a line `-- include: <name>`; its text is put before
+/// the script's (once, however often it is named).
+///
 /// ```swift
 /// static let redeem = BundledScript.load("redeem_code")
 /// ```
 enum BundledScript {
     static func load(_ name: String) -> RedisScript {
+        RedisScript(source(name))
+    }
+
+    /// The script's text with what it includes before it.
+    static func source(_ name: String) -> String {
+        let text = file(name)
+        var included: [String] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) where line.hasPrefix(includePrefix) {
+            let library = line.dropFirst(includePrefix.count).trimmingCharacters(in: .whitespaces)
+            if !included.contains(library) { included.append(library) }
+        }
+        return (included.map(file) + [text]).joined(separator: "\n")
+    }
+
+    private static let includePrefix = "-- include: "
+
+    private static func file(_ name: String) -> String {
         guard let url = Bundle.module.url(forResource: name, withExtension: "lua", subdirectory: "Scripts"),
               let source = try? String(contentsOf: url, encoding: .utf8)
         else { fatalError("missing bundled script \(name).lua") }
-        return RedisScript(source)
+        return source
     }
 }
 
