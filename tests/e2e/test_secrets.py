@@ -3,12 +3,14 @@ folder, after a run of registrations, logins, logouts, password changes and kick
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from pathlib import Path
 
 import requests
 
 from tessera_e2e import (TIMEOUT, bearer, get_session, login, login_token, new_account,
-                         strong_password)
+                         strong_password, unique_name)
 
 WINDOW = 20   # no run of this many characters of a token may appear
 
@@ -139,3 +141,28 @@ def test_no_token_or_password_is_kept_or_logged(start_node, redis_server):
         if path.is_file():
             leaks += find_leaks(path.read_bytes(), f"data file {path.name}", tokens, passwords, public)
     assert not leaks, "\n".join(leaks)
+
+
+def test_limit_keys_name_no_identifier_even_to_someone_who_hashes_guesses(start_node, redis_server):
+    """A failed login is counted per identifier and a code request per destination. Redis
+    holds neither, nor the plain SHA-256 digest anyone could compute for a guessed phone
+    number or address: the node keys them under its server key first."""
+    redis = redis_server("--rdbcompression", "no")
+    node = start_node("--redis-url", redis.url)
+    email = f"{unique_name('limits')}@example.com"
+    phone = "+1555" + str(secrets.randbelow(9_000_000) + 1_000_000)
+    assert login(node.url, email, "wrong-" + strong_password())[0] == 401
+    r = requests.post(node.url + "/api/codes", timeout=TIMEOUT,
+                      json={"channel": "sms", "to": phone, "purpose": "login"})
+    assert r.status_code == 202, r.text
+
+    dump = redis_dump(redis)
+    with redis.connect() as connection:
+        names = [key.decode() for key in connection.command("KEYS", "*")]
+    # The counts are there, so the test looks at keys that were written.
+    assert any("{lf:" in name for name in names), names
+    assert any("{rl:" in name for name in names), names
+    for identifier in [email, phone]:
+        digest = hashlib.sha256(identifier.encode()).hexdigest()[:32]
+        assert identifier.encode() not in dump, identifier
+        assert digest.encode() not in dump, f"the unkeyed digest of {identifier} is in Redis"

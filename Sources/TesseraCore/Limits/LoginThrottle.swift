@@ -22,15 +22,23 @@ public struct LoginThrottle: Sendable {
     public let store: any LoginFailureStore
     public let policy: LoginBackoffPolicy
     public let clock: any WallClock
+    private let identifiers: IdentifierKey?
 
-    public init(store: any LoginFailureStore, policy: LoginBackoffPolicy = LoginBackoffPolicy(), clock: any WallClock = SystemWallClock()) {
+    /// - Parameter identifiers: when given, the store sees each identifier only keyed under it
+    ///   (see ``IdentifierKey``); every node sharing a store must use the same.
+    public init(
+        store: any LoginFailureStore, policy: LoginBackoffPolicy = LoginBackoffPolicy(), clock: any WallClock = SystemWallClock(),
+        identifiers: IdentifierKey? = nil
+    ) {
         self.store = store
         self.policy = policy
         self.clock = clock
+        self.identifiers = identifiers
     }
 
     /// How long `identifier` must still wait before a password may be tried; nil when it may now.
     public func wait(for identifier: String) async throws -> Duration? {
+        let identifier = self.identifier(identifier)
         let now = clock.now()
         let state = try await unavailableAsError { try await store.state(for: identifier, now: now) }
         return Self.remaining(until: state.lockedUntil, from: now)
@@ -39,6 +47,7 @@ public struct LoginThrottle: Sendable {
     /// Counts a failed login; returns the wait it imposes, nil while under the threshold.
     @discardableResult
     public func recordFailure(for identifier: String) async throws -> Duration? {
+        let identifier = self.identifier(identifier)
         let now = clock.now()
         let state = try await unavailableAsError { try await store.recordFailure(for: identifier, policy: policy, now: now) }
         return Self.remaining(until: state.lockedUntil, from: now)
@@ -46,8 +55,11 @@ public struct LoginThrottle: Sendable {
 
     /// A successful login clears the identifier's count.
     public func recordSuccess(for identifier: String) async throws {
+        let identifier = self.identifier(identifier)
         try await unavailableAsError { try await store.reset(identifier) }
     }
+
+    private func identifier(_ identifier: String) -> String { identifiers?(identifier) ?? identifier }
 
     /// Whole milliseconds, rounded up, as the stores keep time. `Date` arithmetic carries noise
     /// below a microsecond; rounding to the microsecond first keeps a wait of exactly 60 s

@@ -16,14 +16,19 @@ import Foundation
 public struct RateLimiter: Sendable {
     public let store: any RateLimitStore
     public let clock: any WallClock
+    private let identifiers: IdentifierKey?
 
-    public init(store: any RateLimitStore, clock: any WallClock = SystemWallClock()) {
+    /// - Parameter identifiers: when given, the store sees each key only keyed under it
+    ///   (see ``IdentifierKey``); every node sharing a store must use the same.
+    public init(store: any RateLimitStore, clock: any WallClock = SystemWallClock(), identifiers: IdentifierKey? = nil) {
         self.store = store
         self.clock = clock
+        self.identifiers = identifiers
     }
 
     /// Admits one request under `rule` for `key`, or says how long to wait.
     public func acquire(_ rule: RateLimitRule, key: String) async throws -> RateLimitDecision {
+        let key = identifiers?(key) ?? key
         do {
             return try await store.acquire(rule, key: key, now: clock.now())
         } catch RateLimitStoreError.unavailable {

@@ -92,9 +92,10 @@ public enum TesseraApp {
             ticketLifetime: configuration.casTicketLifetime, logoutPolicy: configuration.casLogoutPolicy,
             sweepInterval: configuration.casSweepInterval)
         let codes = CodeService(store: stores.codes, serverKey: .init(data: key), clock: clock)
+        let identifiers = IdentifierKey(serverKey: .init(data: key))
         return TesseraServices(
-            accounts: accounts, sessions: sessions, limiter: RateLimiter(store: stores.rateLimits, clock: clock),
-            loginThrottle: LoginThrottle(store: stores.loginFailures, policy: configuration.loginBackoff, clock: clock),
+            accounts: accounts, sessions: sessions, limiter: RateLimiter(store: stores.rateLimits, clock: clock, identifiers: identifiers),
+            loginThrottle: LoginThrottle(store: stores.loginFailures, policy: configuration.loginBackoff, clock: clock, identifiers: identifiers),
             cas: cas, codes: codes, events: events, senders: MessageSenders.choose(dev: configuration.dev, transports: transports, clock: clock), metrics: metrics,
             configuration: configuration, logger: logger)
     }
