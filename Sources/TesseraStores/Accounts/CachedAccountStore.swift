@@ -9,8 +9,9 @@ import TesseraCore
 /// and returns only once both deletes are done: with the Redis cache, the next request on
 /// any node reads the account afresh (a role taken away on node A is gone on node B at
 /// once). The first delete keeps a write from happening while the cache cannot be told; the
-/// second removes what a concurrent read may have put back from before the write. Cached
-/// accounts carry no password hash (see ``AccountCache``).
+/// second removes what a concurrent read may have put back from before the write, and makes
+/// the stamp of any read still in flight stale, so that read cannot put it back later (see
+/// ``AccountCache``). Cached accounts carry no password hash.
 /// ```swift
 /// let accounts = CachedAccountStore(try await SQLiteAccountStore(path: path), cache: RedisAccountCache(client: redis))
 /// ```
@@ -28,9 +29,10 @@ public final class CachedAccountStore: AccountStore {
     /// whose accounts may be cached there. Writes still need the cache (see `writing`).
     public func find(_ identifier: AccountIdentifier) async throws -> User? {
         guard case .id(let id) = identifier else { return try await upstream.find(identifier) }
-        if let cached = try? await cache.account(id) { return cached }
+        let lookup = try? await cache.lookup(id)
+        if case .hit(let cached) = lookup { return cached }
         let user = try await upstream.find(identifier)
-        if let user { try? await cache.keep(user) }
+        if let user, case .miss(let stamp) = lookup { _ = try? await cache.keep(user, readAfter: stamp) }
         return user
     }
 

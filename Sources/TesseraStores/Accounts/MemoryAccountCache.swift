@@ -14,32 +14,47 @@ public final class MemoryAccountCache: AccountCache {
         var keptAt: ContinuousClock.Instant
     }
 
+    /// `forgets` counts every forget: a stamp is its value at a miss, and a keep whose
+    /// stamp is behind it is turned away. One count for all accounts keeps the state
+    /// bounded; a write to one account then also turns away keeps of others read meanwhile,
+    /// which only costs them a later miss.
+    private struct State {
+        var entries: [String: Entry] = [:]
+        var forgets: UInt64 = 0
+    }
+
     private let lifetime: Duration
     private let maximumEntries: Int
-    private let entries = Mutex<[String: Entry]>([:])
+    private let state = Mutex(State())
 
     public init(lifetime: Duration = .seconds(2), maximumEntries: Int = 100_000) {
         self.lifetime = lifetime
         self.maximumEntries = maximumEntries
     }
 
-    public func account(_ id: String) async throws -> User? {
+    public func lookup(_ id: String) async throws -> AccountCacheLookup {
         let now = ContinuousClock.now
-        return entries.withLock { entries in
-            guard let entry = entries[id], now - entry.keptAt < lifetime else { return nil }
-            return entry.user
+        return state.withLock { state in
+            if let entry = state.entries[id], now - entry.keptAt < lifetime { return .hit(entry.user) }
+            return .miss(AccountCacheStamp(String(state.forgets)))
         }
     }
 
-    public func keep(_ user: User) async throws {
+    @discardableResult
+    public func keep(_ user: User, readAfter stamp: AccountCacheStamp) async throws -> Bool {
         let entry = Entry(user: user.withoutPasswordHash, keptAt: .now)
-        entries.withLock { entries in
-            if entries.count >= maximumEntries { entries.removeAll(keepingCapacity: true) }
-            entries[user.id] = entry
+        return state.withLock { state in
+            guard stamp.value == String(state.forgets) else { return false }
+            if state.entries.count >= maximumEntries { state.entries.removeAll(keepingCapacity: true) }
+            state.entries[user.id] = entry
+            return true
         }
     }
 
     public func forget(_ id: String) async throws {
-        _ = entries.withLock { $0.removeValue(forKey: id) }
+        state.withLock { state in
+            state.entries.removeValue(forKey: id)
+            state.forgets &+= 1
+        }
     }
 }

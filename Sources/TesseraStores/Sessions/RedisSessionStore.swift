@@ -13,7 +13,7 @@ import TesseraCore
 /// | `<ns>:{u:<tag>}:s:<session id>` | hash | uid, dev, dn, ip, ua, c (created), ls (last seen), ax (absolute expiry), it (idle ms); dn1, dn2, … and ua1, ua2, …: the rest of a device name or user agent longer than 64 bytes; the data: `d:<key>` per attribute, dc (their count), ds (bytes of their keys and values); TTL = time to expiry |
 /// | `<ns>:{u:<tag>}:i:<user id>` | sorted set | the user's session ids scored by expiry |
 /// | `<ns>:{u:<tag>}:t:<session id>` | string | the reason an ended session was ended; TTL = absolute timeout |
-/// | `<ns>:{u:<tag>}:a:<user id>` | string | the account, kept by ``RedisAccountCache``; read with the check when `readsCachedAccounts` |
+/// | `<ns>:{u:<tag>}:a:<user id>` | hash | the account, kept by ``RedisAccountCache``; read with the check when `readsCachedAccounts` |
 ///
 /// An anonymous session has a random tag, an empty uid and no index. Its data lives in its
 /// own hash like a user's, so it moves to the user's slot at login in two calls (see

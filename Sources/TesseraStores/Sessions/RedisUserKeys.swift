@@ -14,4 +14,7 @@ struct RedisUserKeys: Sendable {
 
     /// What follows the prefix in the key of a cached account: `<prefix>a:<user id>`.
     static let accountInfix = "a:"
+
+    /// What follows the prefix in the key of a cached account's write stamp: `<prefix>aw:<user id>`.
+    static let accountStampInfix = "aw:"
 }

@@ -36,12 +36,12 @@ struct AccountCacheReplicaTests {
                     id: SecureRandom.identifier(length: 12), username: "ada", email: nil, phone: nil, passwordHash: nil,
                     roles: ["admin"], createdAt: Date(), updatedAt: Date())
 
-                try await cache.keep(ada)
+                try await cache.keepAfterMiss(ada)
                 let key = try #require(try await client.send("KEYS", "tessera:*:a:\(ada.id)").array?.first?.string)
                 try await cache.forget(ada.id)
                 #expect(try await replicaClient.send("EXISTS", key).int == 0)
 
-                try await cache.keep(ada)
+                try await cache.keepAfterMiss(ada)
                 replica.suspend()
                 await #expect(throws: AccountStoreError.self) { try await cache.forget(ada.id) }
                 // The delete ran on the primary; only its acknowledgement was missing, so the

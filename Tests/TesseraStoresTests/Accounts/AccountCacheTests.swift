@@ -1,5 +1,6 @@
 import Foundation
 import RESP
+import Synchronization
 import Testing
 import TesseraCore
 import TesseraStores
@@ -32,7 +33,8 @@ import TesseraStores
                 make: { RedisAccountCache(client: client, tokens: Self.tokens, namespace: namespace) },
                 values: {
                     var values: [String] = []
-                    for key in (try await client.send("KEYS", "\(namespace):*").array ?? []).compactMap(\.string) {
+                    for key in (try await client.send("KEYS", "\(namespace):*").array ?? []).compactMap(\.string)
+                    where try await client.send("TYPE", key).string == "hash" {
                         let fields = try await client.send("HGETALL", key).map ?? []
                         values.append(fields.compactMap { [$0.key.string, $0.value.string].compactMap { $0 }.joined(separator: "=") }.joined(separator: " "))
                     }
@@ -57,11 +59,55 @@ import TesseraStores
         let cache = h.make()
         let ada = user()
         #expect(try await cache.account(ada.id) == nil)
-        try await cache.keep(ada)
-        #expect(try await cache.account(ada.id) == ada.withoutPasswordHash)
+        #expect(try await cache.keepAfterMiss(ada))
+        #expect(try await cache.lookup(ada.id) == .hit(ada.withoutPasswordHash))
         for value in try await h.values() { #expect(!value.contains("scrypt")) }
         try await cache.forget(ada.id)
         #expect(try await cache.account(ada.id) == nil)
+    }
+
+    @Test(arguments: Cache.available)
+    func aCopyReadBeforeAForgetIsNotKeptAfterIt(_ kind: Cache) async throws {
+        let h = try harness(kind)
+        defer { Task { await h.close() } }
+        let cache = h.make()
+        let ada = user()
+        guard case .miss(let stamp) = try await cache.lookup(ada.id) else { Issue.record("expected a miss"); return }
+        try await cache.forget(ada.id)
+        #expect(try await cache.keep(ada, readAfter: stamp) == false)
+        #expect(try await cache.account(ada.id) == nil)
+        // A reader that missed after the forget may keep what it read.
+        guard case .miss(let fresh) = try await cache.lookup(ada.id) else { Issue.record("expected a miss"); return }
+        #expect(fresh != stamp)
+        #expect(try await cache.keep(ada, readAfter: fresh))
+        #expect(try await cache.account(ada.id) == ada.withoutPasswordHash)
+    }
+
+    /// The race the stamps close: node B misses and reads the account from the database;
+    /// before B offers the cache its copy, node A takes the role away (forget, write,
+    /// forget). B's copy predates the write and must not be served afterwards.
+    @Test(arguments: Cache.available)
+    func aReadInFlightDuringAWriteDoesNotBringTheOldAccountBack(_ kind: Cache) async throws {
+        let h = try harness(kind)
+        defer { Task { await h.close() } }
+        let path = NSTemporaryDirectory() + "tessera-cache-\(UUID().uuidString).sqlite"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let database = try await SQLiteAccountStore(path: path)
+        let held = HeldReads(database)
+        let nodeA = CachedAccountStore(database, cache: h.make())
+        let nodeB = CachedAccountStore(held, cache: h.make())
+        let created = try await nodeA.create(NewAccount(username: "ada", passwordHash: "$scrypt$x", roles: ["admin"]))
+
+        held.holdNextRead()
+        let inFlight = Task { try await nodeB.find(.id(created.id)) }
+        await held.waitUntilHeld()
+        _ = try await nodeA.setRoles([], for: created.id)
+        held.release()
+        #expect(try await inFlight.value?.roles == ["admin"])  // what it read, before the write
+
+        #expect(try await nodeB.find(.id(created.id))?.roles == [])
+        #expect(try await nodeA.find(.id(created.id))?.roles == [])
+        try await database.close()
     }
 
     @Test(arguments: Cache.available)
@@ -130,7 +176,7 @@ import TesseraStores
         guard case .active = before else { Issue.record("expected a live session, got \(before)"); return }
         #expect(none == nil)
 
-        try await cache.keep(ada)
+        try await cache.keepAfterMiss(ada)
         let (after, cached) = try await store.checkReadingAccount(issued.ref, policy: policy, now: now)
         guard case .active(let session) = after else { Issue.record("expected a live session, got \(after)"); return }
         #expect(session.userID == ada.id)
@@ -141,4 +187,82 @@ import TesseraStores
         try await cache.forget(ada.id)
         #expect(try await store.checkReadingAccount(issued.ref, policy: policy, now: now).1 == nil)
     }
+}
+
+extension AccountCache {
+    /// Keeps `user` as a reader that has just missed would.
+    @discardableResult
+    func keepAfterMiss(_ user: User) async throws -> Bool {
+        guard case .miss(let stamp) = try await lookup(user.id) else { return false }
+        return try await keep(user, readAfter: stamp)
+    }
+}
+
+/// An account store whose next read by id, once armed, has read the database and then waits
+/// to be let go: a read caught in flight.
+final class HeldReads: AccountStore {
+    private struct State {
+        var armed = false
+        var held: CheckedContinuation<Void, Never>?
+        var waiting: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let upstream: any AccountStore
+    private let state = Mutex(State())
+
+    init(_ upstream: any AccountStore) {
+        self.upstream = upstream
+    }
+
+    func holdNextRead() {
+        state.withLock { $0.armed = true }
+    }
+
+    /// Returns once a read is held.
+    func waitUntilHeld() async {
+        await withCheckedContinuation { continuation in
+            let isHeld = state.withLock { state in
+                if state.held != nil { return true }
+                state.waiting.append(continuation)
+                return false
+            }
+            if isHeld { continuation.resume() }
+        }
+    }
+
+    func release() {
+        state.withLock { state in
+            let held = state.held
+            state.held = nil
+            return held
+        }?.resume()
+    }
+
+    func find(_ identifier: AccountIdentifier) async throws -> User? {
+        let user = try await upstream.find(identifier)
+        guard state.withLock({ state in
+            defer { state.armed = false }
+            return state.armed
+        }) else { return user }
+        await withCheckedContinuation { continuation in
+            let waiting = state.withLock { state in
+                state.held = continuation
+                defer { state.waiting = [] }
+                return state.waiting
+            }
+            for waiter in waiting { waiter.resume() }
+        }
+        return user
+    }
+
+    func create(_ account: NewAccount) async throws -> User { try await upstream.create(account) }
+    func search(_ query: String, limit: Int) async throws -> [User] { try await upstream.search(query, limit: limit) }
+    func setPasswordHash(_ hash: String, for userID: String) async throws -> Bool { try await upstream.setPasswordHash(hash, for: userID) }
+    func setRoles(_ roles: [String], for userID: String) async throws -> User? { try await upstream.setRoles(roles, for: userID) }
+    func setStatus(_ status: AccountStatus, for userID: String) async throws -> Bool { try await upstream.setStatus(status, for: userID) }
+    func setVerified(_ address: ContactAddress, _ verified: Bool, for userID: String) async throws -> Bool {
+        try await upstream.setVerified(address, verified, for: userID)
+    }
+    func ping() async throws { try await upstream.ping() }
+    func close() async throws { try await upstream.close() }
 }
