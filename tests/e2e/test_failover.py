@@ -5,6 +5,8 @@ a steady load of logins and session checks.
   (never 500) until its replica is promoted, then serve again.
 - Logouts acknowledged just before the kill stay logged out after the promotion: the
   session store waits for a replica (WAIT 1) before it reports a revocation done.
+- The killed node is then started again and rejoins as a replica, still under load: no
+  answer but 200 and 503 throughout, and every session from before the kill still valid.
 - The test prints the gap (kill to the first answer from the promoted replica) and how many
   acknowledged logins were lost.
 
@@ -181,6 +183,20 @@ def run_failover(start_node, tmp_path, cluster: list) -> None:
         served = time.monotonic()
         time.sleep(1.5)
 
+        # The killed node comes back (with its nodes.conf, without data) and rejoins as a
+        # replica of the node that took its slots, still under load.
+        victim._group.stop_signal = signal.SIGTERM
+        victim.start()
+
+        def rejoined() -> bool:
+            replication = victim.cli("info", "replication")
+            return "role:slave" in replication and "master_link_status:up" in replication
+
+        assert wait_for(rejoined, PROMOTION_SECONDS, interval=0.2), (
+            f"the restarted node did not rejoin as a replica within {PROMOTION_SECONDS} s")
+        back = time.monotonic()
+        time.sleep(1.5)
+
     assert node.running
     statuses = {status for _, _, _, status in load.records}
     assert statuses <= {200, 503}, f"answers other than 200 and 503 under failover: {statuses}"
@@ -190,6 +206,8 @@ def run_failover(start_node, tmp_path, cluster: list) -> None:
 
     for token in to_revoke:
         assert_error(get_session(node.url, token), 401, "LOGGED_OUT")
+    still = [t for t in tokens if get_session(node.url, t).status_code != 200]
+    assert not still, f"{len(still)} of {len(tokens)} sessions from before the kill were lost"
 
     acknowledged = [token for _, token in load.logins]
     lost = [t for t in acknowledged if get_session(node.url, t).status_code != 200]
@@ -199,5 +217,6 @@ def run_failover(start_node, tmp_path, cluster: list) -> None:
           f"503s for {((last_503 or killed) - (first_503 or killed)):.2f} s; "
           f"{len(load.records)} requests, {sum(1 for r in load.records if r[3] == 503)} answered 503; "
           f"{len(lost)} of {len(acknowledged)} acknowledged logins lost; "
-          f"{len(to_revoke)} revocations all held")
+          f"{len(to_revoke)} revocations all held; the killed node rejoined as a replica "
+          f"{back - killed:.2f} s after the kill")
     assert not lost, f"{len(lost)} acknowledged logins were lost in the failover"
