@@ -5,7 +5,7 @@ extension RedisClient {
     /// Each command has its own outcome; an error reply, such as `WRONGTYPE`, fails that command
     /// only. The pipeline is not a transaction: other clients' commands may run between its
     /// commands on the server. On a cluster the commands are grouped by the primary serving their
-    /// keys, one pipeline per primary, sent one after the other; a command redirected by `MOVED`
+    /// keys, one pipeline per primary, sent concurrently; a command redirected by `MOVED`
     /// or `ASK`, or whose node could not be reached, goes on alone as ``send(_:)`` would send it,
     /// and a command whose keys span slots fails with ``RedisClientError/crossSlot(_:)``.
     ///

@@ -1,8 +1,9 @@
 import NIOCore
 
 extension ClusterRouter {
-    /// `commands` as one pipeline per primary, in the order the primaries are first named; what a
-    /// node redirects or cannot take goes on alone through ``send(_:timeout:on:)``.
+    /// `commands` as one pipeline per primary, the pipelines sent concurrently; what a node
+    /// redirects or cannot take then goes on alone through ``send(_:timeout:on:)``, one command
+    /// after another.
     nonisolated(nonsending) func pipeline(
         _ commands: [RedisCommand],
         timeout: Duration,
@@ -20,17 +21,8 @@ extension ClusterRouter {
                 results[index] = .failure(error)
             }
         }
-        for node in order {
-            let indices = groups[node] ?? []
-            let replies: PipelineReplies.Results?
-            do {
-                replies = try await self.pool(for: node).withConnection(on: loop) { connection in
-                    try await connection.submit(pipeline: indices.map { commands[$0] }, timeout: timeout)
-                }
-            } catch RedisClientError.connectionUnavailable {
-                // Nothing of this group was sent: the router's retries may find the slots' new primary.
-                replies = nil
-            }
+        let sent = try await self.submit(groups: order.map { groups[$0] ?? [] }, to: order, of: commands, timeout: timeout, on: loop)
+        for (indices, replies) in zip(order.map { groups[$0] ?? [] }, sent) {
             // Once routing one command alone has used up its retries on an unreachable cluster,
             // the others fail with it rather than each waiting through the same retries.
             var unreachable: RedisClientError?
@@ -51,6 +43,37 @@ extension ClusterRouter {
             }
         }
         return results
+    }
+
+    /// Each group as one pipeline to its node, concurrently, so that the whole waits about one
+    /// round trip to the slowest primary rather than one round trip per primary. A group whose
+    /// node could not be reached answers `nil`: nothing of it was sent.
+    nonisolated(nonsending) private func submit(
+        groups: [[Int]],
+        to nodes: [RedisEndpoint],
+        of commands: [RedisCommand],
+        timeout: Duration,
+        on loop: any EventLoop
+    ) async throws -> [PipelineReplies.Results?] {
+        @Sendable func send(_ group: Int) async throws -> PipelineReplies.Results? {
+            do {
+                return try await self.pool(for: nodes[group]).withConnection(on: loop) { connection in
+                    try await connection.submit(pipeline: groups[group].map { commands[$0] }, timeout: timeout)
+                }
+            } catch RedisClientError.connectionUnavailable {
+                // The router's retries, command by command, may find the slots' new primary.
+                return nil
+            }
+        }
+        if groups.count == 1 { return [try await send(0)] }
+        return try await withThrowingTaskGroup(of: (Int, PipelineReplies.Results?).self) { tasks in
+            for group in groups.indices {
+                tasks.addTask { (group, try await send(group)) }
+            }
+            var sent = [PipelineReplies.Results?](repeating: nil, count: groups.count)
+            for try await (group, replies) in tasks { sent[group] = replies }
+            return sent
+        }
     }
 
     /// Whether the node answered that another node serves the command's slot, or not now.
