@@ -75,13 +75,6 @@ extension RedisClient {
         }
     }
 
-    /// One command, acknowledged as ``runAcknowledged(_:keys:arguments:unavailable:)`` is.
-    func sendAcknowledged(_ command: RedisCommand, unavailable: (String) -> any Error) async throws -> RESPValue {
-        try await acknowledged(unavailable) {
-            try await send(command, acknowledgedBy: 1, within: Self.replicaAcknowledgementTimeout)
-        }
-    }
-
     private func acknowledged(
         _ unavailable: (String) -> any Error, _ write: () async throws -> (reply: RESPValue, acknowledgements: Int?)
     ) async throws -> RESPValue {

@@ -90,42 +90,52 @@ import TesseraStores
     func aReadInFlightDuringAWriteDoesNotBringTheOldAccountBack(_ kind: Cache) async throws {
         let h = try harness(kind)
         defer { Task { await h.close() } }
-        let path = NSTemporaryDirectory() + "tessera-cache-\(UUID().uuidString).sqlite"
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let database = try await SQLiteAccountStore(path: path)
-        let held = HeldReads(database)
-        let nodeA = CachedAccountStore(database, cache: h.make())
-        let nodeB = CachedAccountStore(held, cache: h.make())
-        let created = try await nodeA.create(NewAccount(username: "ada", passwordHash: "$scrypt$x", roles: ["admin"]))
+        try await withDatabase { database in
+            let held = HeldReads(database)
+            let nodeA = CachedAccountStore(database, cache: h.make())
+            let nodeB = CachedAccountStore(held, cache: h.make())
+            let created = try await nodeA.create(NewAccount(username: "ada", passwordHash: "$scrypt$x", roles: ["admin"]))
 
-        held.holdNextRead()
-        let inFlight = Task { try await nodeB.find(.id(created.id)) }
-        await held.waitUntilHeld()
-        _ = try await nodeA.setRoles([], for: created.id)
-        held.release()
-        #expect(try await inFlight.value?.roles == ["admin"])  // what it read, before the write
+            held.holdNextRead()
+            let inFlight = Task { try await nodeB.find(.id(created.id)) }
+            await held.waitUntilHeld()
+            _ = try await nodeA.setRoles([], for: created.id)
+            held.release()
+            #expect(try await inFlight.value?.roles == ["admin"])  // what it read, before the write
 
-        #expect(try await nodeB.find(.id(created.id))?.roles == [])
-        #expect(try await nodeA.find(.id(created.id))?.roles == [])
-        try await database.close()
+            #expect(try await nodeB.find(.id(created.id))?.roles == [])
+            #expect(try await nodeA.find(.id(created.id))?.roles == [])
+        }
     }
 
     @Test(arguments: Cache.available)
     func aWriteThroughOneStoreIsSeenByTheNextReadThroughAnotherSharingTheCache(_ kind: Cache) async throws {
         let h = try harness(kind)
         defer { Task { await h.close() } }
+        try await withDatabase { database in
+            let nodeA = CachedAccountStore(database, cache: h.make())
+            let nodeB = CachedAccountStore(database, cache: h.make())
+            let created = try await nodeA.create(NewAccount(username: "ada", passwordHash: "$scrypt$x", roles: ["admin"]))
+            #expect(try await nodeB.find(.id(created.id))?.roles == ["admin"])
+            #expect(try await nodeA.find(.id(created.id))?.roles == ["admin"])
+            _ = try await nodeA.setRoles([], for: created.id)
+            #expect(try await nodeB.find(.id(created.id))?.roles == [])
+            #expect(try await nodeB.find(.id(created.id))?.passwordHash == nil)
+            #expect(try await nodeB.find(.username("ada"))?.passwordHash == "$scrypt$x")
+        }
+    }
+
+    /// A fresh SQLite account store in a file of its own, closed and removed after `body`.
+    func withDatabase(_ body: (SQLiteAccountStore) async throws -> Void) async throws {
         let path = NSTemporaryDirectory() + "tessera-cache-\(UUID().uuidString).sqlite"
         defer { try? FileManager.default.removeItem(atPath: path) }
         let database = try await SQLiteAccountStore(path: path)
-        let nodeA = CachedAccountStore(database, cache: h.make())
-        let nodeB = CachedAccountStore(database, cache: h.make())
-        let created = try await nodeA.create(NewAccount(username: "ada", passwordHash: "$scrypt$x", roles: ["admin"]))
-        #expect(try await nodeB.find(.id(created.id))?.roles == ["admin"])
-        #expect(try await nodeA.find(.id(created.id))?.roles == ["admin"])
-        _ = try await nodeA.setRoles([], for: created.id)
-        #expect(try await nodeB.find(.id(created.id))?.roles == [])
-        #expect(try await nodeB.find(.id(created.id))?.passwordHash == nil)
-        #expect(try await nodeB.find(.username("ada"))?.passwordHash == "$scrypt$x")
+        do {
+            try await body(database)
+        } catch {
+            try? await database.close()
+            throw error
+        }
         try await database.close()
     }
 
