@@ -9,7 +9,9 @@ import Synchronization
 /// reached, callers on loops without a connection share the others' in turn. Concurrent callers
 /// wait for one connection attempt per loop instead of each opening their own, so a burst of
 /// commands while Redis is down costs one refused connect per loop, and every one of them fails
-/// with that attempt's error.
+/// with that attempt's error. After a failed attempt the pool backs off
+/// (``RedisConfiguration/reconnectDelay``): commands that would need a new connection fail at once
+/// until the wait is over, or go to another loop's connection if one is open.
 final class ConnectionPool: Sendable {
     private enum Slot {
         case connecting(EventLoopFuture<RedisConnection>)
@@ -19,6 +21,7 @@ final class ConnectionPool: Sendable {
     private enum Lease {
         case use(Slot)
         case open(EventLoopPromise<RedisConnection>, id: Int)
+        case refused(any Error)
         case closed
     }
 
@@ -28,15 +31,18 @@ final class ConnectionPool: Sendable {
         var isClosed = false
         var openedConnections = 0
         var rotation = 0
+        var backoff: ReconnectBackoff
     }
 
     private let configuration: RedisConfiguration
     private let logger: Logger
-    private let state = Mutex(State())
+    private let state: Mutex<State>
 
     init(configuration: RedisConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
+        let backoff = ReconnectBackoff(initial: configuration.reconnectDelay, maximum: configuration.maximumReconnectDelay)
+        self.state = Mutex(State(backoff: backoff))
     }
 
     /// How many connections one command is tried on when each fails before sending it.
@@ -65,6 +71,8 @@ final class ConnectionPool: Sendable {
         switch self.lease(on: eventLoop) {
         case .closed:
             throw RedisClientError.closed
+        case .refused(let error):
+            throw error
         case .use(.ready(let connection)):
             return connection
         case .use(.connecting(let attempt)):
@@ -87,17 +95,26 @@ final class ConnectionPool: Sendable {
                 state.slots[key] = nil
             }
             if state.slots.count < maximum {
+                if let refusal = state.backoff.refusal(at: .now()) {
+                    let open = Self.openConnections(state.slots)
+                    guard !open.isEmpty else { return .refused(refusal) }
+                    state.rotation &+= 1
+                    return .use(open[state.rotation % open.count])
+                }
                 let promise = eventLoop.makePromise(of: RedisConnection.self)
                 state.slots[key] = .connecting(promise.futureResult)
                 state.openedConnections += 1
                 return .open(promise, id: state.openedConnections)
             }
-            let others = Array(state.slots.values)
-            let ready = others.filter { if case .ready(let connection) = $0 { connection.isActive } else { false } }
-            let candidates = ready.isEmpty ? others : ready
+            let open = Self.openConnections(state.slots)
+            let candidates = open.isEmpty ? Array(state.slots.values) : open
             state.rotation &+= 1
             return .use(candidates[state.rotation % candidates.count])
         }
+    }
+
+    private static func openConnections(_ slots: [ObjectIdentifier: Slot]) -> [Slot] {
+        slots.values.filter { if case .ready(let connection) = $0 { connection.isActive } else { false } }
     }
 
     private func open(on eventLoop: any EventLoop, id: Int) async throws -> RedisConnection {
@@ -115,11 +132,15 @@ final class ConnectionPool: Sendable {
                 logger: logger
             )
         } catch {
-            self.state.withLock { $0.slots[key] = nil }
+            self.state.withLock { state in
+                state.slots[key] = nil
+                state.backoff.failed(with: error, at: .now(), share: Double.random(in: 0.5...1))
+            }
             logger.debug("Redis connection failed", metadata: ["error": "\(error)"])
             throw error
         }
         let accepted = self.state.withLock { state in
+            state.backoff.succeeded()
             if !state.isClosed { state.slots[key] = .ready(connection) }
             return !state.isClosed
         }

@@ -29,6 +29,15 @@ public struct RedisConfiguration: Sendable {
     public var connectTimeout: Duration
     /// The most connections a ``RedisClient`` opens (at least one), never more than one per event loop.
     public var maximumConnections: Int
+    /// How long a client waits after a failed connection attempt before it makes another: this
+    /// long after the first failure, twice as long after each failure that follows, never longer
+    /// than ``maximumReconnectDelay``, each wait cut to a random share between half and all of it.
+    /// Meanwhile commands that need a new connection fail at once with the last attempt's error
+    /// (or use another event loop's open connection), so an outage costs callers no waiting and
+    /// the server no storm of connects when it comes back. `.zero` turns the wait off.
+    public var reconnectDelay: Duration
+    /// The longest wait between connection attempts; see ``reconnectDelay``.
+    public var maximumReconnectDelay: Duration
     /// Bounds on what the server may send; see ``RESPDecodingLimits``.
     public var decodingLimits: RESPDecodingLimits
     /// How many received messages a ``RedisSubscription`` holds for a slow consumer before it ends
@@ -68,6 +77,8 @@ public struct RedisConfiguration: Sendable {
         self.commandTimeout = .seconds(2)
         self.connectTimeout = .seconds(2)
         self.maximumConnections = 8
+        self.reconnectDelay = .milliseconds(25)
+        self.maximumReconnectDelay = .milliseconds(500)
         self.decodingLimits = RESPDecodingLimits()
         self.subscriptionBufferSize = 1024
         self.tls = nil

@@ -5,8 +5,10 @@ extension RedisConnection {
     /// when the server refuses `HELLO`, then selects the database.
     ///
     /// Servers before 6.0, and servers where `HELLO` is renamed or denied by ACL, answer with an
-    /// error; `AUTH` then does what `HELLO … AUTH` would have. A `WRONGPASS` answer is final:
-    /// repeating the credentials through `AUTH` would only fail again.
+    /// unknown-command, `NOPERM` or `NOPROTO` error; `AUTH` then does what `HELLO … AUTH` would
+    /// have. Any other error is the server's answer to the connection, not to `HELLO` (`WRONGPASS`,
+    /// `NOAUTH` without a password, `ERR max number of clients reached` before it closes), and
+    /// fails it: going on would hand out a connection that cannot carry a command.
     static func handshake(
         on channel: any Channel,
         configuration: RedisConfiguration
@@ -20,7 +22,7 @@ extension RedisConnection {
         do {
             _ = try await Self.send(RedisCommand(hello), timeout: timeout, on: channel)
             version = .resp3
-        } catch RedisClientError.server(let message) where !message.hasPrefix("WRONGPASS") {
+        } catch RedisClientError.server(let message) where Self.refusesHello(message) {
             if let password = configuration.password {
                 let user = configuration.username.map { [$0] } ?? []
                 _ = try await Self.send(RedisCommand(["AUTH"] + user + [password]), timeout: timeout, on: channel)
@@ -32,6 +34,12 @@ extension RedisConnection {
             _ = try await Self.send(select, timeout: timeout, on: channel)
         }
         return version
+    }
+
+    /// Whether `message` says that the server does not know `HELLO` or will not run it.
+    static func refusesHello(_ message: String) -> Bool {
+        message.hasPrefix("NOPERM") || message.hasPrefix("NOPROTO")
+            || message.lowercased().contains("unknown command")
     }
 
     /// A handshake failure as the caller sees it: a silent server is unavailable, and a refusal
@@ -48,8 +56,14 @@ extension RedisConnection {
         case RedisClientError.server(let message):
             let quote = message.firstRange(of: ", with args beginning with:")?.lowerBound ?? message.endIndex
             return RedisClientError.server(String(message[..<quote]))
-        default:
+        case is RedisClientError, is CancellationError:
             return error
+        default:
+            // The channel went away under the handshake (the server closed it at once, as Redis
+            // does past `maxclients`), before the command handler could even be looked up.
+            return RedisClientError.connectionUnavailable(
+                "\(configuration.host):\(configuration.port) closed the connection during the handshake (\(error))"
+            )
         }
     }
 }

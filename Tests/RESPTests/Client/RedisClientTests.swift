@@ -84,6 +84,30 @@ struct RedisClientTests {
         }
     }
 
+    @Test("a server that closes every connection at once fails each connect with connectionUnavailable")
+    func closedDuringHandshake() async throws {
+        let listener = try await ClosingListener.start()
+        let configuration = RedisConfiguration(host: "127.0.0.1", port: listener.port)
+        // The close races the handshake: it lands before, during or after the HELLO is written.
+        for _ in 0..<50 {
+            await expectUnavailable {
+                let connection = try await RedisConnection.connect(configuration: configuration, eventLoop: MultiThreadedEventLoopGroup.singleton.next())
+                await connection.close()
+                return .null
+            }
+        }
+        #expect(listener.accepted == 50)
+        await listener.stop()
+    }
+
+    @Test("only an unknown-command, NOPERM or NOPROTO answer to HELLO falls back to RESP2")
+    func helloRefusals() async throws {
+        let refusals = ["ERR unknown command 'HELLO', with args beginning with: '3'", "NOPERM this user has no permissions to run the 'hello' command", "NOPROTO unsupported protocol version"]
+        let others = ["ERR max number of clients reached", "NOAUTH HELLO must be called with the client already authenticated", "WRONGPASS invalid username-password pair or user is disabled.", "LOADING Redis is loading the dataset in memory"]
+        #expect(refusals.allSatisfy(RedisConnection.refusesHello))
+        #expect(!others.contains(where: RedisConnection.refusesHello))
+    }
+
     @Test("user, password and database come from the URL")
     func authentication() async throws {
         try await withRedisServer(["requirepass topsecret", "user alice on >wonder@land ~* &* +@all"]) { server in
@@ -293,10 +317,66 @@ struct RedisClientTests {
                     await expectUnavailable { try await client.send("PING") }
                 }
                 try await server.restart()
-                #expect(try await client.send("PING") == .simpleString("PONG"))
+                // The failures above put the client into its reconnect back-off (at most
+                // maximumReconnectDelay): commands may fail at once for that long, then connect.
+                #expect(try await Self.firstAnswer(within: .seconds(10)) { try await client.send("PING") } == .simpleString("PONG"))
                 #expect(try await client.send("GET", "k").isNull)
             }
         }
+    }
+
+    @Test("after a failed connection attempt, commands fail at once without connecting until the wait is over")
+    func reconnectBackoff() async throws {
+        let listener = try await ClosingListener.start()
+        var configuration = RedisConfiguration(host: "127.0.0.1", port: listener.port)
+        configuration.reconnectDelay = .seconds(60)
+        configuration.maximumReconnectDelay = .seconds(60)
+        try await withClient(configuration) { client in
+            await expectUnavailable { try await client.send("PING") }
+            #expect(listener.accepted == 1)
+            for _ in 0..<5 {
+                let message = await expectUnavailable { try await client.send("PING") }
+                #expect(message?.contains("no new attempt for") == true)
+            }
+            #expect(listener.accepted == 1)
+        }
+        configuration.reconnectDelay = .zero
+        try await withClient(configuration) { client in
+            for _ in 0..<3 {
+                await expectUnavailable { try await client.send("PING") }
+            }
+            #expect(listener.accepted == 4)
+        }
+        await listener.stop()
+    }
+
+    @Test("while the pool waits to reconnect, commands from other event loops use a connection that is open")
+    func backoffUsesOpenConnections() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        let loops = Array(group.makeIterator())
+        // One client at most: the second connection is refused with an error reply.
+        try await withRedisServer(["maxclients 1"]) { server in
+            var configuration = try RedisConfiguration(url: server.url)
+            configuration.reconnectDelay = .seconds(60)
+            configuration.maximumReconnectDelay = .seconds(60)
+            try await withClient(configuration, group: group) { client in
+                let first = EventLoopBoundCaller(loop: loops[0])
+                let second = EventLoopBoundCaller(loop: loops[1])
+                #expect(try await first.send("PING", via: client) == .simpleString("PONG"))
+                // Redis answers the handshake with its refusal and closes; the client sees either first.
+                do {
+                    let reply = try await second.send("PING", via: client)
+                    Issue.record("expected the second connection to be refused, got \(reply)")
+                } catch RedisClientError.server(let message) {
+                    #expect(message.hasPrefix("ERR max number of clients"))
+                } catch RedisClientError.connectionUnavailable {
+                }
+                #expect(try await second.send("ECHO", "shared", via: client).string == "shared")
+                let connection = try await client.pool.connection(on: loops[1])
+                #expect(connection.eventLoop === loops[0])
+            }
+        }
+        try await group.shutdownGracefully()
     }
 
     @Test("a caller running on an event loop gets that loop's connection")
@@ -360,6 +440,18 @@ struct RedisClientTests {
             #expect(try await client.send("PING") == .simpleString("PONG"))
             await client.close()
             await #expect(throws: RedisClientError.closed) { try await client.send("PING") }
+        }
+    }
+
+    /// The first reply `send` gets without throwing, trying again every 50 ms for at most `limit`.
+    static func firstAnswer(within limit: Duration, _ send: () async throws -> RESPValue) async throws -> RESPValue {
+        let deadline = ContinuousClock.now + limit
+        while true {
+            do {
+                return try await send()
+            } catch where ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import Synchronization
 import Testing
 
 import RESP
@@ -70,5 +71,40 @@ actor EventLoopBoundCaller {
     func send(_ arguments: String..., via client: RedisClient) async throws -> RESPValue {
         self.loop.preconditionInEventLoop()
         return try await client.send(RedisCommand(arguments))
+    }
+}
+
+/// A server on 127.0.0.1 that accepts connections and closes each at once, counting them: a
+/// port where every connection attempt fails after the TCP handshake.
+final class ClosingListener: Sendable {
+    private final class Count: Sendable {
+        let value = Atomic<Int>(0)
+    }
+
+    private let channel: any Channel
+    private let count: Count
+
+    var port: Int { self.channel.localAddress?.port ?? 0 }
+    var accepted: Int { self.count.value.load(ordering: .relaxed) }
+
+    static func start() async throws -> ClosingListener {
+        let count = Count()
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { channel in
+                count.value.add(1, ordering: .relaxed)
+                return channel.close()
+            }
+            .bind(host: "127.0.0.1", port: 0)
+            .get()
+        return ClosingListener(channel: channel, count: count)
+    }
+
+    private init(channel: any Channel, count: Count) {
+        self.channel = channel
+        self.count = count
+    }
+
+    func stop() async {
+        try? await self.channel.close()
     }
 }
