@@ -13,10 +13,10 @@ final class FakeSentinel: Sendable {
         let count = Atomic<Int>(0)
     }
 
-    let channel: any Channel
+    private let listener: LoopbackListener
     private let questions: Questions
 
-    var endpoint: RedisEndpoint { RedisEndpoint(host: "127.0.0.1", port: self.channel.localAddress?.port ?? 0) }
+    var endpoint: RedisEndpoint { self.listener.endpoint }
 
     /// How many `SENTINEL` commands it was sent.
     var asked: Int { self.questions.count.load(ordering: .relaxed) }
@@ -24,25 +24,22 @@ final class FakeSentinel: Sendable {
     /// Starts a fake that names `primary` (or no primary) for every master name.
     static func start(naming primary: RedisEndpoint?) async throws -> FakeSentinel {
         let questions = Questions()
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(RESPDecoder()))
-                    try channel.pipeline.syncOperations.addHandler(Answers(primary: primary, questions: questions))
-                }
+        let listener = try await LoopbackListener.start { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(RESPDecoder()))
+                try channel.pipeline.syncOperations.addHandler(Answers(primary: primary, questions: questions))
             }
-            .bind(host: "127.0.0.1", port: 0)
-            .get()
-        return FakeSentinel(channel: channel, questions: questions)
+        }
+        return FakeSentinel(listener: listener, questions: questions)
     }
 
-    private init(channel: any Channel, questions: Questions) {
-        self.channel = channel
+    private init(listener: LoopbackListener, questions: Questions) {
+        self.listener = listener
         self.questions = questions
     }
 
     func stop() async {
-        try? await self.channel.close()
+        await self.listener.stop()
     }
 
     private final class Answers: ChannelInboundHandler {

@@ -74,6 +74,28 @@ actor EventLoopBoundCaller {
     }
 }
 
+/// A listening socket on 127.0.0.1, on a port the system picks, that hands every connection it
+/// accepts to `initializer`: the base of the small fake servers these tests talk to.
+struct LoopbackListener: Sendable {
+    let channel: any Channel
+
+    var endpoint: RedisEndpoint { RedisEndpoint(host: "127.0.0.1", port: self.channel.localAddress?.port ?? 0) }
+
+    static func start(
+        _ initializer: @escaping @Sendable (any Channel) -> EventLoopFuture<Void>
+    ) async throws -> LoopbackListener {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer(initializer)
+            .bind(host: "127.0.0.1", port: 0)
+            .get()
+        return LoopbackListener(channel: channel)
+    }
+
+    func stop() async {
+        try? await self.channel.close()
+    }
+}
+
 /// A server on 127.0.0.1 that accepts connections and closes each at once, counting them: a
 /// port where every connection attempt fails after the TCP handshake.
 final class ClosingListener: Sendable {
@@ -81,30 +103,27 @@ final class ClosingListener: Sendable {
         let value = Atomic<Int>(0)
     }
 
-    private let channel: any Channel
+    private let listener: LoopbackListener
     private let count: Count
 
-    var port: Int { self.channel.localAddress?.port ?? 0 }
+    var port: Int { self.listener.endpoint.port }
     var accepted: Int { self.count.value.load(ordering: .relaxed) }
 
     static func start() async throws -> ClosingListener {
         let count = Count()
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .childChannelInitializer { channel in
-                count.value.add(1, ordering: .relaxed)
-                return channel.close()
-            }
-            .bind(host: "127.0.0.1", port: 0)
-            .get()
-        return ClosingListener(channel: channel, count: count)
+        let listener = try await LoopbackListener.start { channel in
+            count.value.add(1, ordering: .relaxed)
+            return channel.close()
+        }
+        return ClosingListener(listener: listener, count: count)
     }
 
-    private init(channel: any Channel, count: Count) {
-        self.channel = channel
+    private init(listener: LoopbackListener, count: Count) {
+        self.listener = listener
         self.count = count
     }
 
     func stop() async {
-        try? await self.channel.close()
+        await self.listener.stop()
     }
 }
